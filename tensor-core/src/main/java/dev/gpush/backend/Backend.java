@@ -1,0 +1,63 @@
+package dev.gpush.backend;
+
+import dev.gpush.tensor.DType;
+import dev.gpush.tensor.Storage;
+import dev.gpush.tensor.Tensor;
+
+/**
+ * The primitive kernels a device provides. Every tensor op is built on these.
+ *
+ * <p>Contract: operands arrive as strided views already broadcast to the output's shape (stride 0 along
+ * broadcast dims) and on this backend's device. {@code out} may be any strided view, including one that
+ * overlaps an input elementwise (in-place ops). Inputs may differ in dtype from {@code out}; the backend
+ * converts on load and store. Shape, dtype and device checks happen in the ops, never here.
+ */
+public interface Backend {
+    /** Zero-filled storage for {@code length} elements. */
+    Storage allocate(DType dtype, int length);
+
+    /** Storage holding a copy of a Java array (float[], double[], long[], int[], short[] raw half bits, byte[]). */
+    Storage fromArray(DType dtype, Object array);
+
+    /** Copies a contiguous CPU-side view of {@code src} into a Java array of the dtype's storage type. */
+    Object toArray(Tensor src);
+
+    void fill(Tensor out, double value);
+
+    /** {@code out = src}, converting dtype; both have the same shape. */
+    void copy(Tensor out, Tensor src);
+
+    void unary(UnaryOp op, Tensor out, Tensor a);
+
+    void binary(BinaryOp op, Tensor out, Tensor a, Tensor b);
+
+    /** {@code out = cond ? a : b}. */
+    void where(Tensor out, Tensor cond, Tensor a, Tensor b);
+
+    /** Reduces {@code a} over {@code dims}; {@code out} has {@code a}'s shape with those dims set to 1. */
+    void reduce(ReduceOp op, Tensor out, Tensor a, int[] dims);
+
+    /** Inclusive prefix sum along {@code dim}. */
+    void cumsum(Tensor out, Tensor a, int dim);
+
+    /** Batched GEMM: a [B, M, K] times b [B, K, N] into out [B, M, N]; any strides. */
+    void matmul(Tensor out, Tensor a, Tensor b);
+
+    /** {@code out[..i..] = a[..index[..i..]..]} along {@code dim} (torch.gather). */
+    void gather(Tensor out, Tensor a, int dim, Tensor index);
+
+    /** {@code out[..index[..i..]..] = src[..i..]} (or {@code +=} when {@code add}) along {@code dim}, in place. */
+    void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean add);
+
+    /** Selects whole slices: {@code out.select(dim, i) = a.select(dim, index[i])}. */
+    void indexSelect(Tensor out, Tensor a, int dim, Tensor index);
+
+    /** {@code out.select(dim, index[i]) += src.select(dim, i)}, in place. */
+    void indexAdd(Tensor out, int dim, Tensor index, Tensor src);
+
+    /** Positions of the non-zero elements of {@code a}, as an int64 tensor [count, a.dim()]. */
+    Tensor nonzero(Tensor a);
+
+    /** Fills {@code out} (contiguous) with element {@code i} drawn from Philox stream (seed, offset + i). */
+    void random(RandomOp op, Tensor out, double a, double b, long seed, long offset);
+}

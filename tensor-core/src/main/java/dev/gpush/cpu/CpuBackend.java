@@ -1,0 +1,62 @@
+package dev.gpush.cpu;
+
+import dev.gpush.backend.Backend;
+import dev.gpush.backend.BinaryOp;
+import dev.gpush.backend.RandomOp;
+import dev.gpush.backend.ReduceOp;
+import dev.gpush.backend.UnaryOp;
+import dev.gpush.tensor.DType;
+import dev.gpush.tensor.Shapes;
+import dev.gpush.tensor.Storage;
+import dev.gpush.tensor.Tensor;
+
+/** The CPU backend: the reference every other device is checked against. Each primitive lives in its own class. */
+public final class CpuBackend implements Backend {
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {}
+
+    @Override public Storage allocate(DType dtype, int length) { return new CpuStorage(dtype, length); }
+
+    @Override public Storage fromArray(DType dtype, Object array) {
+        int len = java.lang.reflect.Array.getLength(array);
+        Class<?> expected = new CpuStorage(dtype, 0).data().getClass();
+        if (array.getClass() != expected)
+            throw new IllegalArgumentException("a " + dtype + " storage holds " + expected.getSimpleName() + ", not "
+                    + array.getClass().getSimpleName());
+        return new CpuStorage(dtype, array, len);
+    }
+
+    @Override public Object toArray(Tensor src) {
+        Tensor c = src;
+        if (!src.isContiguous() || src.storageOffset() != 0 || src.numel() != src.storage().length()) {
+            c = new Tensor(allocate(src.dtype(), src.numel()), src.shape(), Shapes.contiguousStrides(src.shapeRef()), 0, false);
+            Elementwise.copy(c, src);
+            return ((CpuStorage) c.storage()).data();
+        }
+        Object data = ((CpuStorage) c.storage()).data();
+        int n = java.lang.reflect.Array.getLength(data);
+        Object copy = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
+        System.arraycopy(data, 0, copy, 0, n);
+        return copy;
+    }
+
+    @Override public void fill(Tensor out, double value) { Elementwise.fill(out, value); }
+    @Override public void copy(Tensor out, Tensor src) { Elementwise.copy(out, src); }
+    @Override public void unary(UnaryOp op, Tensor out, Tensor a) { Elementwise.unary(op, out, a); }
+    @Override public void binary(BinaryOp op, Tensor out, Tensor a, Tensor b) { Elementwise.binary(op, out, a, b); }
+    @Override public void where(Tensor out, Tensor cond, Tensor a, Tensor b) { Elementwise.where(out, cond, a, b); }
+    @Override public void reduce(ReduceOp op, Tensor out, Tensor a, int[] dims) { Reduce.reduce(op, out, a, dims); }
+    @Override public void cumsum(Tensor out, Tensor a, int dim) { Reduce.cumsum(out, a, dim); }
+    @Override public void matmul(Tensor out, Tensor a, Tensor b) { Gemm.matmul(out, a, b); }
+    @Override public void gather(Tensor out, Tensor a, int dim, Tensor index) { CpuIndexing.gather(out, a, dim, index); }
+    @Override public void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean add) {
+        CpuIndexing.scatter(out, dim, index, src, add);
+    }
+    @Override public void indexSelect(Tensor out, Tensor a, int dim, Tensor index) { CpuIndexing.indexSelect(out, a, dim, index); }
+    @Override public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) { CpuIndexing.indexAdd(out, dim, index, src); }
+    @Override public Tensor nonzero(Tensor a) { return CpuIndexing.nonzero(a); }
+    @Override public void random(RandomOp op, Tensor out, double a, double b, long seed, long offset) {
+        CpuRandom.fill(op, out, a, b, seed, offset);
+    }
+}

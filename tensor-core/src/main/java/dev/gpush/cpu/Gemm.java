@@ -1,0 +1,88 @@
+package dev.gpush.cpu;
+
+import dev.gpush.tensor.DType;
+import dev.gpush.tensor.Tensor;
+
+/**
+ * Batched matrix products: out [B, M, N] = a [B, M, K] @ b [B, K, N]. float32 and float64 go to OpenBLAS in
+ * place whenever each operand's matrix is row- or column-major; everything else (other layouts, half types,
+ * integers, no OpenBLAS) goes through Java loops in double or long.
+ */
+final class Gemm {
+    private Gemm() {}
+
+    static void matmul(Tensor out, Tensor a, Tensor b) {
+        int batches = out.shapeRef()[0], m = out.shapeRef()[1], n = out.shapeRef()[2], k = a.shapeRef()[2];
+        if (out.numel() == 0) return;
+        if (k == 0) {
+            Elementwise.fill(out, 0);
+            return;
+        }
+        DType dt = out.dtype();
+        if ((dt == DType.FLOAT32 || dt == DType.FLOAT64) && Blas.available()
+                && blasLayout(a) != null && blasLayout(b) != null) {
+            Object aa = ((CpuStorage) a.storage()).data(), ba = ((CpuStorage) b.storage()).data(),
+                    ca = ((CpuStorage) out.storage()).data();
+            int[] la = blasLayout(a), lb = blasLayout(b);
+            Parallel.range(batches, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++)
+                    Blas.gemm(la[0] == 1, lb[0] == 1, m, n, k,
+                            aa, a.storageOffset() + i * a.strideRef()[0], la[1],
+                            ba, b.storageOffset() + i * b.strideRef()[0], lb[1],
+                            ca, out.storageOffset() + i * m * n, n);
+            });
+            return;
+        }
+        javaGemm(out, a, b, batches, m, n, k);
+    }
+
+    /** {transposed ? 1 : 0, leading dim} when the last two dims are row- or column-major, else null. */
+    static int[] blasLayout(Tensor t) {
+        int r = t.shapeRef()[1], c = t.shapeRef()[2], sr = t.strideRef()[1], sc = t.strideRef()[2];
+        if (sc == 1 || c == 1) {
+            int ld = r == 1 ? Math.max(c, 1) : sr;
+            if (ld >= Math.max(c, 1)) return new int[]{0, ld};
+        }
+        if (sr == 1 || r == 1) {
+            int ld = c == 1 ? Math.max(r, 1) : sc;
+            if (ld >= Math.max(r, 1)) return new int[]{1, ld};
+        }
+        return null;
+    }
+
+    private static void javaGemm(Tensor out, Tensor a, Tensor b, int batches, int m, int n, int k) {
+        boolean lng = !out.dtype().isFloatingPoint();
+        Strided sa = new Strided(a), sb = new Strided(b), so = new Strided(out);
+        // one task per (batch, block of rows); B is loaded once per task
+        int rowsPerTask = Math.max(1, 64 * 1024 / Math.max(1, n * k));
+        int tasksPerBatch = (m + rowsPerTask - 1) / rowsPerTask;
+        Parallel.range(batches * tasksPerBatch, 1, (lo, hi) -> {
+            int[] offs = new int[Math.max(k * n, m * Math.max(k, n))];
+            for (int t = lo; t < hi; t++) {
+                int bi = t / tasksPerBatch, r0 = (t % tasksPerBatch) * rowsPerTask, r1 = Math.min(m, r0 + rowsPerTask);
+                int rows = r1 - r0;
+                if (lng) {
+                    long[] bm = new long[k * n], am = new long[rows * k], cm = new long[rows * n];
+                    Typed.load(sb, bi * k * n, k * n, bm, offs);
+                    Typed.load(sa, (bi * m + r0) * k, rows * k, am, offs);
+                    for (int i = 0; i < rows; i++)
+                        for (int p = 0; p < k; p++) {
+                            long av = am[i * k + p];
+                            for (int j = 0; j < n; j++) cm[i * n + j] += av * bm[p * n + j];
+                        }
+                    Typed.store(so, (bi * m + r0) * n, rows * n, cm, offs);
+                } else {
+                    double[] bm = new double[k * n], am = new double[rows * k], cm = new double[rows * n];
+                    Typed.load(sb, bi * k * n, k * n, bm, offs);
+                    Typed.load(sa, (bi * m + r0) * k, rows * k, am, offs);
+                    for (int i = 0; i < rows; i++)
+                        for (int p = 0; p < k; p++) {
+                            double av = am[i * k + p];
+                            for (int j = 0; j < n; j++) cm[i * n + j] += av * bm[p * n + j];
+                        }
+                    Typed.store(so, (bi * m + r0) * n, rows * n, cm, offs);
+                }
+            }
+        });
+    }
+}

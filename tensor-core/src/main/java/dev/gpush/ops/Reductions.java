@@ -1,0 +1,228 @@
+package dev.gpush.ops;
+
+import dev.gpush.autograd.GradMode;
+import dev.gpush.autograd.Graph;
+import dev.gpush.backend.BinaryOp;
+import dev.gpush.backend.ReduceOp;
+import dev.gpush.tensor.DType;
+import dev.gpush.tensor.Shapes;
+import dev.gpush.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Reductions over all dims or some, softmax and its relatives, and cumulative sums. */
+public final class Reductions {
+    private Reductions() {}
+
+    /** The result of {@code max(dim)} and {@code min(dim)}: the values and their int64 positions. */
+    public record ValuesIndices(Tensor values, Tensor indices) {}
+
+    /** {@code a}'s shape with the reduced dims set to 1. */
+    static int[] keptShape(int[] shape, int[] dims) {
+        int[] s = shape.clone();
+        for (int d : dims) s[d] = 1;
+        return s;
+    }
+
+    static int[] droppedShape(int[] shape, int[] dims) {
+        int[] s = new int[shape.length - dims.length];
+        int k = 0;
+        for (int i = 0; i < shape.length; i++) if (Arrays.binarySearch(dims, i) < 0) s[k++] = shape[i];
+        return s;
+    }
+
+    /** Runs a backend reduction; the result has the kept shape, or the dropped one when !keepdim. */
+    static Tensor reduce(ReduceOp op, Tensor a, int[] dims, boolean keepdim, DType out) {
+        int[] kept = keptShape(a.shapeRef(), dims);
+        if (a.numel() == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN || op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN))
+            throw new IllegalArgumentException(op.name().toLowerCase() + "(): expected a non-empty tensor (or a dim "
+                    + "to reduce that is not of size 0)");
+        Tensor r = Creation.empty(kept, out, a.device());
+        Creation.backend(r).reduce(op, r, a, dims);
+        return keepdim ? r : r.view(droppedShape(a.shapeRef(), dims));
+    }
+
+    /** A gradient of the reduced shape, read back at the input's shape. */
+    static Tensor expandBack(Tensor g, int[] inShape, int[] dims) {
+        return g.reshape(keptShape(inShape, dims)).expand(inShape);
+    }
+
+    public static Tensor sum(Tensor a, int[] dims, boolean keepdim) {
+        int[] ds = Shapes.wrapDims(dims, a.dim());
+        DType out = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
+        int[] in = a.shape();
+        return Graph.record("sum", reduce(ReduceOp.SUM, a, ds, keepdim, out), a, g -> expandBack(g, in, ds));
+    }
+
+    /** Sums a broadcast gradient back to {@code shape} (the engine's unbroadcast). */
+    public static Tensor sumToShape(Tensor g, int[] shape) {
+        if (Arrays.equals(g.shapeRef(), shape)) return g;
+        int lead = g.dim() - shape.length;
+        if (lead < 0) return g.reshape(shape);
+        int[] dims = new int[g.dim()];
+        int n = 0;
+        for (int i = 0; i < g.dim(); i++) if (i < lead || (shape[i - lead] == 1 && g.shapeRef()[i] != 1)) dims[n++] = i;
+        Tensor s = n == 0 ? g : sum(g, Arrays.copyOf(dims, n), true);
+        return s.reshape(shape);
+    }
+
+    private static int count(Tensor a, int[] ds) {
+        int n = 1;
+        for (int d : ds) n *= a.shapeRef()[d];
+        return n;
+    }
+
+    public static Tensor mean(Tensor a, int[] dims, boolean keepdim) {
+        if (!a.dtype().isFloatingPoint())
+            throw new IllegalArgumentException("mean(): could not infer output dtype: the input dtype must be floating "
+                    + "point, got " + a.dtype() + "; convert with .to(DType.FLOAT32) first");
+        int[] ds = Shapes.wrapDims(dims, a.dim());
+        return sum(a, ds, keepdim).div(count(a, ds));
+    }
+
+    public static Tensor var(Tensor a, int[] dims, boolean unbiased, boolean keepdim) {
+        int[] ds = Shapes.wrapDims(dims, a.dim());
+        Tensor d = a.sub(mean(a, ds, true));
+        int n = count(a, ds) - (unbiased ? 1 : 0);
+        return sum(d.mul(d), ds, keepdim).div(Math.max(n, 0));
+    }
+
+    public static Tensor std(Tensor a, int[] dims, boolean unbiased, boolean keepdim) {
+        return var(a, dims, unbiased, keepdim).sqrt();
+    }
+
+    public static Tensor prod(Tensor a, int[] dims, boolean keepdim) {
+        int[] ds = Shapes.wrapDims(dims, a.dim());
+        DType out = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
+        int[] in = a.shape();
+        return Graph.record("prod", reduce(ReduceOp.PROD, a, ds, keepdim, out), a, g -> {
+            // d/da_i prod(a) = product of the others, computed without dividing by zero
+            Tensor zero = a.eq(0);
+            Tensor safe = Pointwise.where(zero, Creation.operand(1.0), a);
+            Tensor others = prod(safe, ds, true);
+            Tensor zeros = sum(zero, ds, true);
+            Tensor grad = Pointwise.where(zeros.eq(0), others.div(safe),
+                    Pointwise.where(zeros.eq(1).logicalAnd(zero), others, Creation.operand(0.0)));
+            return expandBack(g, in, ds).mul(grad);
+        }, a);
+    }
+
+    /** max or min over dims; ties share the gradient equally (PyTorch's amax). */
+    public static Tensor amax(Tensor a, int[] dims, boolean keepdim, boolean max) {
+        int[] ds = Shapes.wrapDims(dims, a.dim());
+        Tensor out = reduce(max ? ReduceOp.MAX : ReduceOp.MIN, a, ds, keepdim, a.dtype());
+        int[] in = a.shape();
+        return Graph.record(max ? "amax" : "amin", out, a, g -> {
+            Tensor hit = a.eq(out.reshape(keptShape(in, ds))).to(g.dtype());
+            return expandBack(g, in, ds).mul(hit).div(sum(hit, ds, true));
+        }, a, out);
+    }
+
+    public static Tensor extreme(Tensor a, boolean max) {
+        return amax(a, null, false, max);
+    }
+
+    public static ValuesIndices extreme(Tensor a, int dim, boolean keepdim, boolean max) {
+        Tensor idx = argExtreme(a, dim, true, max);
+        Tensor values = a.dim() == 0 ? a : a.gather(dim, idx);
+        if (!keepdim && a.dim() > 0) {
+            values = values.squeeze(dim);
+            idx = idx.squeeze(dim);
+        }
+        return new ValuesIndices(values, idx);
+    }
+
+    public static Tensor argExtreme(Tensor a, Integer dim, boolean keepdim, boolean max) {
+        ReduceOp op = max ? ReduceOp.ARGMAX : ReduceOp.ARGMIN;
+        if (dim == null) return reduce(op, a.reshape(-1), new int[]{0}, false, DType.INT64);
+        if (a.dim() == 0) return Tensor.scalar(0L);
+        return reduce(op, a, new int[]{Shapes.wrapDim(dim, a.dim())}, keepdim, DType.INT64);
+    }
+
+    public static Tensor norm(Tensor a, double p, int[] dims, boolean keepdim) {
+        if (!a.dtype().isFloatingPoint()) throw new IllegalArgumentException("norm: expected a floating point tensor, got " + a.dtype());
+        int[] ds = Shapes.wrapDims(dims, a.dim());
+        if (Double.isInfinite(p)) return amax(a.abs(), ds, keepdim, p > 0);
+        if (p == 1) return sum(a.abs(), ds, keepdim);
+        Tensor out;
+        try (GradMode ng = GradMode.disable()) {
+            out = sum(a.abs().pow(p), ds, keepdim).pow(1 / p);
+        }
+        int[] in = a.shape();
+        return Graph.record("norm", out, a, g -> {
+            // d/dx ||x||_p = x |x|^(p-2) / ||x||^(p-1), taken as 0 where the norm is 0
+            Tensor n = out.reshape(keptShape(in, ds));
+            Tensor num = p == 2 ? a : a.mul(a.abs().pow(p - 2));
+            Tensor r = num.div(p == 2 ? n : n.pow(p - 1));
+            return expandBack(g, in, ds).mul(Pointwise.where(n.eq(0), Creation.operand(0.0), r));
+        }, a, out);
+    }
+
+    public static Tensor logsumexp(Tensor a, int dim, boolean keepdim) {
+        int d = Shapes.wrapDim(dim, a.dim());
+        Tensor m = amax(a, new int[]{d}, true, true).detach();
+        m = Pointwise.where(m.isnan().logicalOr(m.abs().eq(Double.POSITIVE_INFINITY)), Creation.operand(0.0), m);
+        Tensor r = sum(a.sub(m).exp(), new int[]{d}, true).log().add(m);
+        return keepdim ? r : r.squeeze(d);
+    }
+
+    public static Tensor softmax(Tensor a, int dim) {
+        int d = Shapes.wrapDim(dim, a.dim());
+        Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
+        Tensor out;
+        try (GradMode ng = GradMode.disable()) {
+            Tensor e = in.sub(amax(in, new int[]{d}, true, true)).exp();
+            out = e.div(sum(e, new int[]{d}, true));
+        }
+        return Graph.record("softmax", out, in, g -> out.mul(g.sub(sum(g.mul(out), new int[]{d}, true))), out);
+    }
+
+    public static Tensor logSoftmax(Tensor a, int dim) {
+        int d = Shapes.wrapDim(dim, a.dim());
+        Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
+        Tensor out;
+        try (GradMode ng = GradMode.disable()) {
+            Tensor shifted = in.sub(amax(in, new int[]{d}, true, true));
+            out = shifted.sub(sum(shifted.exp(), new int[]{d}, true).log());
+        }
+        return Graph.record("log_softmax", out, in, g -> g.sub(out.exp().mul(sum(g, new int[]{d}, true))), out);
+    }
+
+    public static Tensor cumsum(Tensor a, int dim) {
+        int d = Shapes.wrapDim(dim, a.dim());
+        DType dt = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
+        Tensor out = Creation.empty(a.shapeRef(), dt, a.device());
+        if (a.dim() == 0) Creation.backend(out).copy(out, a);
+        else Creation.backend(out).cumsum(out, a, d);
+        return Graph.record("cumsum", out, a, g -> a.dim() == 0 ? g : cumsum(g.flip(d), d).flip(d));
+    }
+
+    public static Tensor all(Tensor a) {
+        return reduce(ReduceOp.MIN, a.ne(0), Shapes.wrapDims(null, a.dim()), false, DType.BOOL);
+    }
+
+    public static Tensor any(Tensor a) {
+        return reduce(ReduceOp.MAX, a.ne(0), Shapes.wrapDims(null, a.dim()), false, DType.BOOL);
+    }
+
+    public static Tensor countNonzero(Tensor a) {
+        return sum(a.ne(0), null, false);
+    }
+
+    public static boolean equal(Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shapeRef(), b.shapeRef())) return false;
+        if (a.numel() == 0) return true;
+        try (GradMode ng = GradMode.disable()) {
+            return all(Pointwise.compare(BinaryOp.EQ, a, b)).item() != 0;
+        }
+    }
+
+    public static boolean allclose(Tensor a, Tensor b, double rtol, double atol) {
+        try (GradMode ng = GradMode.disable()) {
+            Shapes.broadcast(a.shapeRef(), b.shapeRef());
+            Tensor x = a.to(DType.FLOAT64), y = b.to(DType.FLOAT64);
+            Tensor close = x.sub(y).abs().le(y.abs().mul(rtol).add(atol)).logicalOr(x.eq(y));
+            return close.numel() == 0 || all(close).item() != 0;
+        }
+    }
+}
