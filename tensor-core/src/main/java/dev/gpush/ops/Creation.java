@@ -80,7 +80,7 @@ public final class Creation {
         double[] v = new double[steps];
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         // fill from both ends, as PyTorch does, so the last value is exactly `end`
-        for (int i = 0; i < steps; i++) v[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
+        for (int i = 0; i < steps; i++) v[i] = i < steps / 2 || steps == 1 ? start + i * step : end - (steps - 1 - i) * step;
         return of(v).to(DType.DEFAULT);
     }
 

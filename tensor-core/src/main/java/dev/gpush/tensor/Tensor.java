@@ -236,7 +236,11 @@ public final class Tensor implements AutoCloseable {
     public static Tensor fullLike(Tensor t, Number value) { return Creation.full(t.shape, value, t.dtype(), t.device()); }
     public static Tensor randLike(Tensor t) { return Creation.rand(t.shape, t.dtype(), t.device(), null); }
     public static Tensor randnLike(Tensor t) { return Creation.randn(t.shape, t.dtype(), t.device(), null); }
-    /** A tensor from a Java array of any rank (float[][] gives float32 [n, m]), or from a single number. */
+    /**
+     * A tensor from a Java array of any rank ({@code float[][]} gives float32 [n, m]). A single number gives a
+     * 0-dim tensor, as {@code torch.tensor(0.5)} does: {@code Tensor.of(0.5f)} is 0-dim, {@code Tensor.of(1f, 2f)}
+     * and {@code Tensor.of(new float[]{0.5f})} are 1-d.
+     */
     public static Tensor of(Object array) { return Creation.of(array); }
     public static Tensor of(float... values) { return Creation.of(values); }
     public static Tensor of(double... values) { return Creation.of(values); }
