@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         description = "A GPU shell for the JVM: Java in JShell over a PyTorch-style tensor and autograd library.",
-        subcommands = RunCommand.class,
+        subcommands = {RunCommand.class, BenchCommand.class},
         footer = {
             "",
             "  gpush test        run the whole test suite (handled by the launcher script)",

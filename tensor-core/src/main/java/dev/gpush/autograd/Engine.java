@@ -33,6 +33,8 @@ public final class Engine {
         } else if (!java.util.Arrays.equals(gradient.shapeRef(), root.shapeRef())) {
             throw new IllegalArgumentException("backward: gradient has shape " + Shapes.str(gradient.shapeRef())
                     + " but the output has shape " + Shapes.str(root.shapeRef()));
+        } else if (gradient.dtype() != root.dtype() || !gradient.device().equals(root.device())) {
+            gradient = gradient.detach().to(root.device(), root.dtype());
         }
         run(List.of(edge), List.of(gradient), retainGraph, createGraph, null);
     }

@@ -22,7 +22,8 @@ public interface Backend {
     /** Copies a contiguous CPU-side view of {@code src} into a Java array of the dtype's storage type. */
     Object toArray(Tensor src);
 
-    void fill(Tensor out, double value);
+    /** Fills with {@code value}: integer dtypes take its {@code longValue()} exactly, floating ones its double. */
+    void fill(Tensor out, Number value);
 
     /** {@code out = src}, converting dtype; both have the same shape. */
     void copy(Tensor out, Tensor src);

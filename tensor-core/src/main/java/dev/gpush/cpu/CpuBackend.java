@@ -41,7 +41,7 @@ public final class CpuBackend implements Backend {
         return copy;
     }
 
-    @Override public void fill(Tensor out, double value) { Elementwise.fill(out, value); }
+    @Override public void fill(Tensor out, Number value) { Elementwise.fill(out, value); }
     @Override public void copy(Tensor out, Tensor src) { Elementwise.copy(out, src); }
     @Override public void unary(UnaryOp op, Tensor out, Tensor a) { Elementwise.unary(op, out, a); }
     @Override public void binary(BinaryOp op, Tensor out, Tensor a, Tensor b) { Elementwise.binary(op, out, a, b); }

@@ -69,8 +69,14 @@ final class CpuMath {
             case POW -> { for (int i = 0; i < n; i++) o[i] = Math.pow(x[i], y[i]); }
             case MAXIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.max(x[i], y[i]); }
             case MINIMUM -> { for (int i = 0; i < n; i++) o[i] = Math.min(x[i], y[i]); }
-            // Python's modulo: the result takes the divisor's sign
-            case REMAINDER -> { for (int i = 0; i < n; i++) o[i] = x[i] - Math.floor(x[i] / y[i]) * y[i]; }
+            // Python's modulo: the result takes the divisor's sign. Java's % is C's fmod, which is exact, and
+            // shifting it by the divisor is PyTorch's kernel (x - floor(x/y)*y loses digits and gives NaN for y=inf)
+            case REMAINDER -> {
+                for (int i = 0; i < n; i++) {
+                    double m = x[i] % y[i];
+                    o[i] = m != 0 && (m < 0) != (y[i] < 0) ? m + y[i] : m;
+                }
+            }
             case ATAN2 -> { for (int i = 0; i < n; i++) o[i] = Math.atan2(x[i], y[i]); }
             case EQ -> { for (int i = 0; i < n; i++) o[i] = x[i] == y[i] ? 1 : 0; }
             case NE -> { for (int i = 0; i < n; i++) o[i] = x[i] != y[i] ? 1 : 0; }

@@ -107,6 +107,15 @@ final class Elementwise {
 
     static void copy(Tensor out, Tensor src) {
         Strided o = new Strided(out), x = new Strided(src);
+        if (x.array == o.array && (x.offset != o.offset || !java.util.Arrays.equals(x.strides, o.strides))) {
+            // src reads out's memory in another layout (x.copy_(x.t())): a block-wise copy would read elements it
+            // has already overwritten, so read all of src first
+            Tensor tmp = new Tensor(CpuBackend.INSTANCE.allocate(src.dtype(), src.numel()), src.shape(),
+                    dev.gpush.tensor.Shapes.contiguousStrides(src.shapeRef()), 0, false);
+            copy(tmp, src);
+            copy(out, tmp);
+            return;
+        }
         if (o.contiguous && x.contiguous && out.dtype() == src.dtype() && !x.constant) {
             System.arraycopy(x.array, x.offset, o.array, o.offset, out.numel());
             return;
@@ -133,7 +142,7 @@ final class Elementwise {
         });
     }
 
-    static void fill(Tensor out, double value) {
+    static void fill(Tensor out, Number value) {
         Strided o = new Strided(out);
         boolean dbl = out.dtype().isFloatingPoint();
         Parallel.range(out.numel(), GRAIN, (lo, hi) -> {
@@ -141,11 +150,11 @@ final class Elementwise {
             int[] offs = new int[cap];
             if (dbl) {
                 double[] b = new double[cap];
-                java.util.Arrays.fill(b, value);
+                java.util.Arrays.fill(b, value.doubleValue());
                 for (int s = lo; s < hi; s += BLOCK) Typed.store(o, s, Math.min(BLOCK, hi - s), b, offs);
             } else {
                 long[] b = new long[cap];
-                java.util.Arrays.fill(b, (long) value);
+                java.util.Arrays.fill(b, value.longValue());
                 for (int s = lo; s < hi; s += BLOCK) Typed.store(o, s, Math.min(BLOCK, hi - s), b, offs);
             }
         });

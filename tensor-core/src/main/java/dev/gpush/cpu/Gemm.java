@@ -7,6 +7,15 @@ import dev.gpush.tensor.Tensor;
  * Batched matrix products: out [B, M, N] = a [B, M, K] @ b [B, K, N]. float32 and float64 go to OpenBLAS in
  * place whenever each operand's matrix is row- or column-major; everything else (other layouts, half types,
  * integers, no OpenBLAS) goes through Java loops in double or long.
+ *
+ * <p>Note [batches and OpenBLAS threads]: OpenBLAS threads one product by itself once m*n*k reaches
+ * {@link Blas#THREADED_MNK}, so such products run one after the other, each on all threads: handing them
+ * to the pool would run pool threads x OpenBLAS threads workers on the cores, and measured no faster. Below
+ * that size each call runs on its caller only, and the batches go over the pool instead. Measured on 2
+ * cores, float32, square n x n, GFLOP/s sequential vs over the pool: B=256 n=32 65 vs 113; B=64 n=64 90 vs 150;
+ * B=16 n=128 174 vs 168; B=8 n=256 215 vs 210; B=2 n=1024 227 vs 227. Pool batches on 1-thread OpenBLAS would
+ * win ~15% at n=128, but the thread count is global to OpenBLAS, and switching it per call would slow down
+ * any other thread's product running at the same time.
  */
 final class Gemm {
     private Gemm() {}
@@ -24,13 +33,16 @@ final class Gemm {
             Object aa = ((CpuStorage) a.storage()).data(), ba = ((CpuStorage) b.storage()).data(),
                     ca = ((CpuStorage) out.storage()).data();
             int[] la = blasLayout(a), lb = blasLayout(b);
-            Parallel.range(batches, 1, (lo, hi) -> {
+            Parallel.Body body = (lo, hi) -> {
                 for (int i = lo; i < hi; i++)
                     Blas.gemm(la[0] == 1, lb[0] == 1, m, n, k,
                             aa, a.storageOffset() + i * a.strideRef()[0], la[1],
                             ba, b.storageOffset() + i * b.strideRef()[0], lb[1],
                             ca, out.storageOffset() + i * m * n, n);
-            });
+            };
+            // Note [batches and OpenBLAS threads]
+            if ((long) m * n * k < Blas.THREADED_MNK) Parallel.range(batches, 1, body);
+            else body.run(0, batches);
             return;
         }
         javaGemm(out, a, b, batches, m, n, k);
@@ -50,7 +62,8 @@ final class Gemm {
         return null;
     }
 
-    private static void javaGemm(Tensor out, Tensor a, Tensor b, int batches, int m, int n, int k) {
+    /** The Java loops, in double (or long for integers); package-private so tests can hold BLAS against them. */
+    static void javaGemm(Tensor out, Tensor a, Tensor b, int batches, int m, int n, int k) {
         boolean lng = !out.dtype().isFloatingPoint();
         Strided sa = new Strided(a), sb = new Strided(b), so = new Strided(out);
         // one task per (batch, block of rows); B is loaded once per task

@@ -37,7 +37,7 @@ final class Reduce {
         int outerCount = out.numel();
         int innerCount = 1;
         for (int s : iShape) innerCount *= s;
-        boolean lng = !a.dtype().isFloatingPoint() && op != ReduceOp.ARGMAX && op != ReduceOp.ARGMIN;
+        boolean lng = !a.dtype().isFloatingPoint();   // integers compare and add exactly in long
         int ic = innerCount;
         if (outerCount >= Parallel.threads() || (long) outerCount * innerCount < Elementwise.GRAIN) {
             Parallel.range(outerCount, Math.max(1, Elementwise.GRAIN / Math.max(1, innerCount)), (lo, hi) -> {
@@ -114,7 +114,16 @@ final class Reduce {
                     case PROD -> { for (int i = 0; i < n; i++) lacc *= v[i]; }
                     case MAX -> { for (int i = 0; i < n; i++) lacc = Math.max(lacc, v[i]); }
                     case MIN -> { for (int i = 0; i < n; i++) lacc = Math.min(lacc, v[i]); }
-                    default -> throw new IllegalStateException();
+                    case ARGMAX, ARGMIN -> {
+                        boolean max = op == ReduceOp.ARGMAX;
+                        for (int i = 0; i < n; i++) {
+                            if (first || (max ? v[i] > lacc : v[i] < lacc)) {
+                                lacc = v[i];
+                                best = s + i;
+                                first = false;
+                            }
+                        }
+                    }
                 }
             } else {
                 loadInner(inner, base, s, n, sc, false);
@@ -166,8 +175,10 @@ final class Reduce {
             case PROD -> new Part(a.value * b.value, a.lvalue * b.lvalue, 0);
             case MAX -> new Part(a.value != a.value || a.value >= b.value ? a.value : b.value, Math.max(a.lvalue, b.lvalue), 0);
             case MIN -> new Part(a.value != a.value || a.value <= b.value ? a.value : b.value, Math.min(a.lvalue, b.lvalue), 0);
-            case ARGMAX -> a.value != a.value || (b.value == b.value && a.value >= b.value) ? a : b;
-            case ARGMIN -> a.value != a.value || (b.value == b.value && a.value <= b.value) ? a : b;
+            case ARGMAX -> lng ? (a.lvalue >= b.lvalue ? a : b)
+                    : a.value != a.value || (b.value == b.value && a.value >= b.value) ? a : b;
+            case ARGMIN -> lng ? (a.lvalue <= b.lvalue ? a : b)
+                    : a.value != a.value || (b.value == b.value && a.value <= b.value) ? a : b;
         };
     }
 

@@ -41,7 +41,7 @@ public final class Creation {
     public static Tensor full(int[] shape, Number value, DType dtype, Device device) {
         Tensor t = empty(shape, dtype, device);
         double v = value.doubleValue();
-        if (v != 0 || Double.doubleToRawLongBits(v) != 0) Backends.of(device).fill(t, v);
+        if (v != 0 || Double.doubleToRawLongBits(v) != 0 || value.longValue() != 0) Backends.of(device).fill(t, value);
         return t;
     }
 

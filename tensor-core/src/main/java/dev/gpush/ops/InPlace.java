@@ -70,7 +70,7 @@ public final class InPlace {
 
     public static Tensor fill(Tensor self, Number value) {
         checkNoGradLeaf(self);
-        Creation.backend(self).fill(self, value.doubleValue());
+        Creation.backend(self).fill(self, value);
         self.storage().bumpVersion();
         return self;
     }

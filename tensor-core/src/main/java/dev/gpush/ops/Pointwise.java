@@ -110,8 +110,9 @@ public final class Pointwise {
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor out = arith(BinaryOp.POW, a, b);
         return Graph.record("pow", out,
-                // d/da a^b = b * a^(b-1)
-                a, g -> g.mul(b).mul(pow(a, b.sub(Creation.operand(1)))),
+                // d/da a^b = b * a^(b-1), taken as 0 where b == 0 (else 0 * 0^-1 is NaN at a == 0), as in PyTorch
+                a, g -> where(b.eq(Creation.operand(0)), Creation.operand(0.0),
+                        g.mul(b).mul(pow(a, b.sub(Creation.operand(1))))),
                 // d/db a^b = a^b * log(a), taken as 0 where a == 0 (PyTorch's convention)
                 b, g -> where(a.eq(Creation.operand(0)), Creation.operand(0.0), g.mul(out).mul(log(a))),
                 a, b, out);

@@ -24,6 +24,15 @@ public final class Reductions {
         return s;
     }
 
+    /**
+     * The dims to reduce, wrapped and sorted (null: all). A 0-dim tensor accepts dim 0 and -1, as in PyTorch,
+     * and has no dim to reduce over.
+     */
+    static int[] reducedDims(int[] dims, int rank) {
+        int[] ds = Shapes.wrapDims(dims, rank);
+        return rank == 0 ? new int[0] : ds;
+    }
+
     static int[] droppedShape(int[] shape, int[] dims) {
         int[] s = new int[shape.length - dims.length];
         int k = 0;
@@ -34,7 +43,7 @@ public final class Reductions {
     /** Runs a backend reduction; the result has the kept shape, or the dropped one when !keepdim. */
     static Tensor reduce(ReduceOp op, Tensor a, int[] dims, boolean keepdim, DType out) {
         int[] kept = keptShape(a.shapeRef(), dims);
-        if (a.numel() == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN || op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN))
+        if (count(a, dims) == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN || op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN))
             throw new IllegalArgumentException(op.name().toLowerCase() + "(): expected a non-empty tensor (or a dim "
                     + "to reduce that is not of size 0)");
         Tensor r = Creation.empty(kept, out, a.device());
@@ -48,7 +57,7 @@ public final class Reductions {
     }
 
     public static Tensor sum(Tensor a, int[] dims, boolean keepdim) {
-        int[] ds = Shapes.wrapDims(dims, a.dim());
+        int[] ds = reducedDims(dims, a.dim());
         DType out = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
         int[] in = a.shape();
         return Graph.record("sum", reduce(ReduceOp.SUM, a, ds, keepdim, out), a, g -> expandBack(g, in, ds));
@@ -76,23 +85,38 @@ public final class Reductions {
         if (!a.dtype().isFloatingPoint())
             throw new IllegalArgumentException("mean(): could not infer output dtype: the input dtype must be floating "
                     + "point, got " + a.dtype() + "; convert with .to(DType.FLOAT32) first");
-        int[] ds = Shapes.wrapDims(dims, a.dim());
+        if (a.dtype().isHalf()) return mean(a.to(DType.FLOAT32), dims, keepdim).to(a.dtype()); // Note [half accumulation]
+        int[] ds = reducedDims(dims, a.dim());
         return sum(a, ds, keepdim).div(count(a, ds));
     }
 
+    /**
+     * Note [half accumulation]: float16 and bfloat16 inputs of mean, var, std, norm, logsumexp and the softmaxes
+     * compute in float32 and round once at the end, as PyTorch's CPU kernels do. Rounding each step instead
+     * loses too much: the float16 mean of [1000, 1000, 1000.5, 1000.5] rounds to 1000, doubling their variance.
+     */
     public static Tensor var(Tensor a, int[] dims, boolean unbiased, boolean keepdim) {
-        int[] ds = Shapes.wrapDims(dims, a.dim());
+        if (a.dtype().isHalf()) return var(a.to(DType.FLOAT32), dims, unbiased, keepdim).to(a.dtype());
+        int[] ds = reducedDims(dims, a.dim());
         Tensor d = a.sub(mean(a, ds, true));
         int n = count(a, ds) - (unbiased ? 1 : 0);
         return sum(d.mul(d), ds, keepdim).div(Math.max(n, 0));
     }
 
     public static Tensor std(Tensor a, int[] dims, boolean unbiased, boolean keepdim) {
-        return var(a, dims, unbiased, keepdim).sqrt();
+        if (a.dtype().isHalf()) return std(a.to(DType.FLOAT32), dims, unbiased, keepdim).to(a.dtype()); // Note [half accumulation]
+        Tensor v = var(a, dims, unbiased, keepdim);
+        Tensor out;
+        try (GradMode ng = GradMode.disable()) {
+            out = v.sqrt();
+        }
+        // d/dv sqrt(v) = 1 / (2 sqrt(v)), taken as 0 where the std is 0 (constant inputs) as in PyTorch, where
+        // sqrt's own rule would give inf * 0 = NaN
+        return Graph.record("std", out, v, g -> Pointwise.where(out.eq(0), Creation.operand(0.0), g.div(out.mul(2))), out);
     }
 
     public static Tensor prod(Tensor a, int[] dims, boolean keepdim) {
-        int[] ds = Shapes.wrapDims(dims, a.dim());
+        int[] ds = reducedDims(dims, a.dim());
         DType out = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
         int[] in = a.shape();
         return Graph.record("prod", reduce(ReduceOp.PROD, a, ds, keepdim, out), a, g -> {
@@ -109,7 +133,7 @@ public final class Reductions {
 
     /** max or min over dims; ties share the gradient equally (PyTorch's amax). */
     public static Tensor amax(Tensor a, int[] dims, boolean keepdim, boolean max) {
-        int[] ds = Shapes.wrapDims(dims, a.dim());
+        int[] ds = reducedDims(dims, a.dim());
         Tensor out = reduce(max ? ReduceOp.MAX : ReduceOp.MIN, a, ds, keepdim, a.dtype());
         int[] in = a.shape();
         return Graph.record(max ? "amax" : "amin", out, a, g -> {
@@ -135,30 +159,42 @@ public final class Reductions {
     public static Tensor argExtreme(Tensor a, Integer dim, boolean keepdim, boolean max) {
         ReduceOp op = max ? ReduceOp.ARGMAX : ReduceOp.ARGMIN;
         if (dim == null) return reduce(op, a.reshape(-1), new int[]{0}, false, DType.INT64);
-        if (a.dim() == 0) return Tensor.scalar(0L);
+        if (a.dim() == 0) {
+            Shapes.wrapDim(dim, 0);   // only 0 and -1 name the dim of a 0-dim tensor
+            return Tensor.scalar(0L);
+        }
         return reduce(op, a, new int[]{Shapes.wrapDim(dim, a.dim())}, keepdim, DType.INT64);
     }
 
     public static Tensor norm(Tensor a, double p, int[] dims, boolean keepdim) {
         if (!a.dtype().isFloatingPoint()) throw new IllegalArgumentException("norm: expected a floating point tensor, got " + a.dtype());
-        int[] ds = Shapes.wrapDims(dims, a.dim());
+        if (a.dtype().isHalf()) return norm(a.to(DType.FLOAT32), p, dims, keepdim).to(a.dtype()); // Note [half accumulation]
+        int[] ds = reducedDims(dims, a.dim());
         if (Double.isInfinite(p)) return amax(a.abs(), ds, keepdim, p > 0);
         if (p == 1) return sum(a.abs(), ds, keepdim);
+        if (p == 0) {
+            // the count of non-zero elements (|x|^0 would count them all); its gradient is zero, as in PyTorch
+            Tensor count = sum(a.ne(0).to(a.dtype()), ds, keepdim);
+            return Graph.record("norm", count, a, g -> Tensor.zeros(a.shapeRef(), g.dtype(), g.device()));
+        }
         Tensor out;
         try (GradMode ng = GradMode.disable()) {
             out = sum(a.abs().pow(p), ds, keepdim).pow(1 / p);
         }
         int[] in = a.shape();
         return Graph.record("norm", out, a, g -> {
-            // d/dx ||x||_p = x |x|^(p-2) / ||x||^(p-1), taken as 0 where the norm is 0
+            // d/dx ||x||_p = sign(x) |x|^(p-1) / ||x||^(p-1), taken as 0 where x is 0 (|0|^(p-1) is infinite
+            // for p < 1) and where the norm is 0
             Tensor n = out.reshape(keptShape(in, ds));
-            Tensor num = p == 2 ? a : a.mul(a.abs().pow(p - 2));
+            Tensor num = p == 2 ? a
+                    : Pointwise.where(a.eq(0), Creation.operand(0.0), a.sign().mul(a.abs().pow(p - 1)));
             Tensor r = num.div(p == 2 ? n : n.pow(p - 1));
             return expandBack(g, in, ds).mul(Pointwise.where(n.eq(0), Creation.operand(0.0), r));
         }, a, out);
     }
 
     public static Tensor logsumexp(Tensor a, int dim, boolean keepdim) {
+        if (a.dtype().isHalf()) return logsumexp(a.to(DType.FLOAT32), dim, keepdim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor m = amax(a, new int[]{d}, true, true).detach();
         m = Pointwise.where(m.isnan().logicalOr(m.abs().eq(Double.POSITIVE_INFINITY)), Creation.operand(0.0), m);
@@ -167,6 +203,7 @@ public final class Reductions {
     }
 
     public static Tensor softmax(Tensor a, int dim) {
+        if (a.dtype().isHalf()) return softmax(a.to(DType.FLOAT32), dim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
         Tensor out;
@@ -178,6 +215,7 @@ public final class Reductions {
     }
 
     public static Tensor logSoftmax(Tensor a, int dim) {
+        if (a.dtype().isHalf()) return logSoftmax(a.to(DType.FLOAT32), dim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
         Tensor out;
@@ -198,10 +236,12 @@ public final class Reductions {
     }
 
     public static Tensor all(Tensor a) {
+        if (a.numel() == 0) return Creation.scalar(1, DType.BOOL, a.device());   // vacuously true, as in PyTorch
         return reduce(ReduceOp.MIN, a.ne(0), Shapes.wrapDims(null, a.dim()), false, DType.BOOL);
     }
 
     public static Tensor any(Tensor a) {
+        if (a.numel() == 0) return Creation.scalar(0, DType.BOOL, a.device());
         return reduce(ReduceOp.MAX, a.ne(0), Shapes.wrapDims(null, a.dim()), false, DType.BOOL);
     }
 

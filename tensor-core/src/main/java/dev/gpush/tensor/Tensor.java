@@ -483,7 +483,10 @@ public final class Tensor implements AutoCloseable {
     public Tensor maskedFill(Tensor mask, Number value) { return Indexing.maskedFill(this, mask, value); }
     /** The elements where {@code mask} is true, as a 1-d tensor ({@code x[mask]}). */
     public Tensor maskedSelect(Tensor mask) { return Indexing.maskedSelect(this, mask); }
-    /** {@code x[index]} with an integer tensor: rows along the first dim (an embedding lookup). */
+    /**
+     * {@code x[index]}: with an integer tensor, rows along the first dim (an embedding lookup; negative indices
+     * count from the end); with a bool tensor over the leading dims, the selected elements ({@code x[mask]}).
+     */
     public Tensor index(Tensor index) { return Indexing.index(this, index); }
     public Tensor nonzero() { return Indexing.nonzero(this); }
     public Tensor tril() { return Indexing.tril(this, 0); }

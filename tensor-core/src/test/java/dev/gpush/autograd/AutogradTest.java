@@ -51,6 +51,14 @@ class AutogradTest {
         assertArrayEquals(new double[]{2, 0.2, 0.02}, x.grad().toDoubleArray(), 1e-12);
     }
 
+    @Test void theGradientGivenToBackwardTakesTheOutputsDtype() {
+        Tensor x = Tensor.of(1f, 2f).requiresGrad(true);
+        Tensor y = x.mul(3);
+        y.backward(Tensor.of(1.0, 1.0));   // float64 seed for a float32 output, as PyTorch accepts
+        assertEquals(DType.FLOAT32, x.grad().dtype());
+        assertArrayEquals(new float[]{3, 3}, x.grad().toFloatArray());
+    }
+
     @Test void backwardOfANonScalarWithoutGradientSaysSo() {
         Tensor x = randn(3).requiresGrad(true);
         var e = assertThrows(IllegalArgumentException.class, () -> x.mul(2).backward());

@@ -24,6 +24,13 @@ class CreationTest {
         assertTrue(e.getMessage().contains("negative dimension"));
     }
 
+    @Test void int64FillsAreExactBeyondDoublePrecision() {
+        long big = (1L << 53) + 1;
+        assertEquals(big, full(new int[]{2}, big).toLongArray()[1]);
+        assertEquals(big, zeros(DType.INT64, 1).fill_(big).toLongArray()[0]);
+        assertEquals(2 * big, Tensor.of(new long[]{big}).add(big).toLongArray()[0]);
+    }
+
     @Test void likeFactoriesCopyShapeAndDtype() {
         Tensor a = ones(DType.INT32, 3, 1);
         assertEquals(DType.INT32, zerosLike(a).dtype());
