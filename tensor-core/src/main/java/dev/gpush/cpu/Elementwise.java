@@ -19,89 +19,48 @@ final class Elementwise {
         return false;
     }
 
+    /** One block of a loop: elements [start, start + n) of the iteration, with buffers {@code l}. */
+    @FunctionalInterface
+    private interface Block {
+        void run(Lanes l, int start, int n);
+    }
+
+    /** Runs {@code block} over [0, numel) a block at a time, in parallel, with {@code slots} buffers each. */
+    private static void blocks(int numel, boolean floating, int slots, Block block) {
+        Parallel.range(numel, GRAIN, (lo, hi) -> {
+            Lanes l = Lanes.of(floating, slots, Math.min(BLOCK, hi - lo));
+            for (int s = lo; s < hi; s += BLOCK) block.run(l, s, Math.min(BLOCK, hi - s));
+        });
+    }
+
     static void unary(UnaryOp op, Tensor out, Tensor a) {
         Strided o = new Strided(out), x = new Strided(a);
-        boolean dbl = floating(out, a);
-        Parallel.range(out.numel(), GRAIN, (lo, hi) -> {
-            int cap = Math.min(BLOCK, hi - lo);
-            int[] offs = new int[cap];
-            if (dbl) {
-                double[] xb = new double[cap], ob = new double[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(x, s, n, xb, offs);
-                    CpuMath.unary(op, xb, ob, n);
-                    Typed.store(o, s, n, ob, offs);
-                }
-            } else {
-                long[] xb = new long[cap], ob = new long[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(x, s, n, xb, offs);
-                    CpuMath.unary(op, xb, ob, n);
-                    Typed.store(o, s, n, ob, offs);
-                }
-            }
+        blocks(out.numel(), floating(out, a), 2, (l, s, n) -> {
+            l.load(x, s, n, 0);
+            l.unary(op, 0, 1, n);
+            l.store(o, s, n, 1);
         });
     }
 
     static void binary(BinaryOp op, Tensor out, Tensor a, Tensor b) {
         Strided o = new Strided(out), x = new Strided(a), y = new Strided(b);
         // comparisons compute in their operands' type; arithmetic in the output's
-        boolean dbl = op.returnsBool() ? floating(a, b) : floating(out, a, b);
-        Parallel.range(out.numel(), GRAIN, (lo, hi) -> {
-            int cap = Math.min(BLOCK, hi - lo);
-            int[] offs = new int[cap];
-            if (dbl) {
-                double[] xb = new double[cap], yb = new double[cap], ob = new double[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(x, s, n, xb, offs);
-                    Typed.load(y, s, n, yb, offs);
-                    CpuMath.binary(op, xb, yb, ob, n);
-                    Typed.store(o, s, n, ob, offs);
-                }
-            } else {
-                long[] xb = new long[cap], yb = new long[cap], ob = new long[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(x, s, n, xb, offs);
-                    Typed.load(y, s, n, yb, offs);
-                    CpuMath.binary(op, xb, yb, ob, n);
-                    Typed.store(o, s, n, ob, offs);
-                }
-            }
+        blocks(out.numel(), op.returnsBool() ? floating(a, b) : floating(out, a, b), 3, (l, s, n) -> {
+            l.load(x, s, n, 0);
+            l.load(y, s, n, 1);
+            l.binary(op, 0, 1, 2, n);
+            l.store(o, s, n, 2);
         });
     }
 
     static void where(Tensor out, Tensor cond, Tensor a, Tensor b) {
         Strided o = new Strided(out), c = new Strided(cond), x = new Strided(a), y = new Strided(b);
-        boolean dbl = floating(out, a, b);
-        Parallel.range(out.numel(), GRAIN, (lo, hi) -> {
-            int cap = Math.min(BLOCK, hi - lo);
-            int[] offs = new int[cap];
-            long[] cb = new long[cap];
-            if (dbl) {
-                double[] xb = new double[cap], yb = new double[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(c, s, n, cb, offs);
-                    Typed.load(x, s, n, xb, offs);
-                    Typed.load(y, s, n, yb, offs);
-                    for (int i = 0; i < n; i++) if (cb[i] == 0) xb[i] = yb[i];
-                    Typed.store(o, s, n, xb, offs);
-                }
-            } else {
-                long[] xb = new long[cap], yb = new long[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(c, s, n, cb, offs);
-                    Typed.load(x, s, n, xb, offs);
-                    Typed.load(y, s, n, yb, offs);
-                    for (int i = 0; i < n; i++) if (cb[i] == 0) xb[i] = yb[i];
-                    Typed.store(o, s, n, xb, offs);
-                }
-            }
+        blocks(out.numel(), floating(out, a, b), 2, (l, s, n) -> {
+            l.loadCond(c, s, n);
+            l.load(x, s, n, 0);
+            l.load(y, s, n, 1);
+            l.choose(0, 1, n);
+            l.store(o, s, n, 0);
         });
     }
 
@@ -120,43 +79,17 @@ final class Elementwise {
             System.arraycopy(x.array, x.offset, o.array, o.offset, out.numel());
             return;
         }
-        boolean dbl = floating(out, src);
-        Parallel.range(out.numel(), GRAIN, (lo, hi) -> {
-            int cap = Math.min(BLOCK, hi - lo);
-            int[] offs = new int[cap];
-            if (dbl) {
-                double[] b = new double[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(x, s, n, b, offs);
-                    Typed.store(o, s, n, b, offs);
-                }
-            } else {
-                long[] b = new long[cap];
-                for (int s = lo; s < hi; s += BLOCK) {
-                    int n = Math.min(BLOCK, hi - s);
-                    Typed.load(x, s, n, b, offs);
-                    Typed.store(o, s, n, b, offs);
-                }
-            }
+        blocks(out.numel(), floating(out, src), 1, (l, s, n) -> {
+            l.load(x, s, n, 0);
+            l.store(o, s, n, 0);
         });
     }
 
     static void fill(Tensor out, Number value) {
         Strided o = new Strided(out);
-        boolean dbl = out.dtype().isFloatingPoint();
-        Parallel.range(out.numel(), GRAIN, (lo, hi) -> {
-            int cap = Math.min(BLOCK, hi - lo);
-            int[] offs = new int[cap];
-            if (dbl) {
-                double[] b = new double[cap];
-                java.util.Arrays.fill(b, value.doubleValue());
-                for (int s = lo; s < hi; s += BLOCK) Typed.store(o, s, Math.min(BLOCK, hi - s), b, offs);
-            } else {
-                long[] b = new long[cap];
-                java.util.Arrays.fill(b, value.longValue());
-                for (int s = lo; s < hi; s += BLOCK) Typed.store(o, s, Math.min(BLOCK, hi - s), b, offs);
-            }
+        blocks(out.numel(), out.dtype().isFloatingPoint(), 1, (l, s, n) -> {
+            l.fill(0, value);
+            l.store(o, s, n, 0);
         });
     }
 }
