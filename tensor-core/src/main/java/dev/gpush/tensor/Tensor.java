@@ -25,10 +25,10 @@ import java.util.function.UnaryOperator;
  */
 public final class Tensor implements AutoCloseable {
     private Storage storage;
-    private final int[] shape;
-    private final int[] strides;
-    private final int offset;
-    private final boolean view;          // shares storage with the tensor it was made from
+    private int[] shape;
+    private int[] strides;
+    private int offset;
+    private boolean view;                // shares storage with the tensor it was made from
     private final boolean borrowed;      // a transient operand view for a backend call: holds no reference
     private boolean wrappedNumber;       // a Java scalar taking part in an op (PyTorch's type-promotion rule)
 
@@ -105,6 +105,33 @@ public final class Tensor implements AutoCloseable {
         storage = null;
         grad = null;
         s.release();
+    }
+
+    /**
+     * Makes this tensor read {@code source}'s storage, shape, dtype and device, keeping its identity, its
+     * {@code requiresGrad} and hooks (PyTorch's {@code param.data = source}). This is how {@code Module.to} moves
+     * parameters and how a state dict loads into them. Only leaves can be re-pointed; the gradient is dropped when
+     * it no longer fits.
+     */
+    public Tensor setData(Tensor source) {
+        if (borrowed || source == this) return this;
+        if (gradFn != null)
+            throw new IllegalStateException("setData: only leaf tensors can be re-pointed at new data");
+        if (requiresGrad && !source.dtype().isFloatingPoint())
+            throw new IllegalArgumentException("setData: a tensor that requires grad needs floating point data, got "
+                    + source.dtype());
+        Storage next = source.storage();
+        next.retain();
+        Storage old = storage;
+        storage = next;
+        shape = source.shape.clone();
+        strides = source.strides.clone();
+        offset = source.offset;
+        view = true;
+        if (grad != null && (!java.util.Arrays.equals(grad.shape, shape) || !grad.device().equals(next.device())
+                || grad.dtype() != next.dtype())) grad = null;
+        if (old != null) old.release();
+        return this;
     }
 
     /** Keeps this tensor when its {@link Scope} closes (it moves to the enclosing scope, if any). */
