@@ -53,7 +53,10 @@ public final class Engine implements AutoCloseable {
             "import java.util.regex.*;", "import java.util.stream.*;",
             // the library, package by package; the ones not built yet are skipped
             "import dev.gpush.tensor.*;", "import static dev.gpush.tensor.Tensor.*;", "import dev.gpush.autograd.*;",
-            "import dev.gpush.nn.*;", "import dev.gpush.optim.*;", "import dev.gpush.cuda.*;");
+            "import dev.gpush.nn.*;", "import dev.gpush.optim.*;", "import dev.gpush.data.*;", "import dev.gpush.io.*;",
+            "import dev.gpush.cuda.*;",
+            // single-type imports win over java.lang's on-demand one: Module is the layer, not java.lang.Module
+            "import dev.gpush.nn.Module;");
 
     private static final Pattern EMPTY_LOCATION = Pattern.compile("(?m)\\R?^\\s*location: class\\s*$");
 

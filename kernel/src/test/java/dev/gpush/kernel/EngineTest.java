@@ -159,4 +159,15 @@ class EngineTest {
         assertFalse(outcome.problems().isEmpty());
         assertNull(outcome.failure());
     }
+
+    @Test
+    void theLibraryIsPreImportedAndModuleMeansTheLayer() {
+        var evaluation = engine.eval("""
+                var x = randn(2, 3);
+                Module m = new Module() {};
+                m.getClass().getSuperclass().getName() + " " + x.dtype() + " " + Autograd.isGradEnabled()
+                """);
+        assertTrue(evaluation.ok(), () -> evaluation.toString());
+        assertEquals("\"dev.gpush.nn.Module float32 true\"", evaluation.outcomes().getLast().value());
+    }
 }

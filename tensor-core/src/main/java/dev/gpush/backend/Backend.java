@@ -56,6 +56,14 @@ public interface Backend {
     /** {@code out.select(dim, index[i]) += src.select(dim, i)}, in place. */
     void indexAdd(Tensor out, int dim, Tensor index, Tensor src);
 
+    /**
+     * Sliding 2-d windows (im2col): {@code cols[n, c, i, j, y, x] = img[n, c, y*stride[0] - padding[0] +
+     * i*dilation[0], x*stride[1] - padding[1] + j*dilation[1]]}, 0 where that falls outside the image. With
+     * {@code fold}, its adjoint (col2im): every element of {@code cols} is added into {@code img} at that
+     * position, in place, and those outside are dropped. Both are float32 or float64, of one dtype.
+     */
+    void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold);
+
     /** Positions of the non-zero elements of {@code a}, as an int64 tensor [count, a.dim()]. */
     Tensor nonzero(Tensor a);
 

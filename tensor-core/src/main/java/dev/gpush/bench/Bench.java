@@ -32,6 +32,10 @@ public final class Bench {
 
     /** Parses {@code args}, runs, prints; returns the exit code (2 for bad arguments, 1 when the JSON can't be written). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(Options.USAGE);
+            return 0;
+        }
         Options o;
         try {
             o = Options.parse(args);
@@ -67,9 +71,8 @@ public final class Bench {
         Machine machine = Machine.describe();
         out.println("gpush bench, " + p.name().toLowerCase(Locale.ROOT) + " profile");
         machine.facts().forEach((k, v) -> out.printf(Locale.ROOT, "  %-8s %s%n", k, v));
-        if (machine.busy())
-            out.println("note: the machine is busy (load " + machine.load() + "); timings will be noisy, "
-                    + "multi-threaded BLAS most of all");
+        if (machine.busyElsewhere())
+            out.println("note: something else is using the CPU; timings will be noisy, multi-threaded BLAS most of all");
         out.println();
 
         List<Workload> workloads = Workload.all(p);
@@ -97,7 +100,10 @@ public final class Bench {
                     if (s != null) for (Workload.Metric m : w.metrics()) numpy.add(Result.of(w.name(), m, "numpy", s));
                 }
                 out.println("  numpy " + numpyInfo.get("numpy") + " on Python " + numpyInfo.get("python") + " ("
-                        + r.run().python() + "), BLAS " + numpyInfo.get("blas"));
+                        + r.run().python() + "), BLAS " + numpyInfo.get("blas") + ": " + numpyInfo.get("blas_loaded"));
+                if ("yes".equals(numpyInfo.get("reference_blas")))
+                    out.println("note: this numpy runs on the reference (netlib) BLAS, which is not optimised: its matmul "
+                            + "column says little; pass --python with a numpy on OpenBLAS or MKL");
             }
         }
 

@@ -9,7 +9,8 @@ package dev.gpush.bench;
  *       stops at three times {@code warmupSeconds} when they never do. It also sizes the samples: after each,
  *       {@code iterations} is set so that the next lasts about {@code sampleSeconds}.</li>
  *   <li>Then {@code runs} samples are measured with the last size; the report gives their median and range.</li>
- *   <li>A full GC runs before each workload, so one workload's garbage is not collected in the next's time.</li>
+ *   <li>No System.gc() between workloads: G1 may shrink the heap after a full GC, and a growing heap is slow to
+ *       touch (see {@link Machine}); each workload's warm-up brings the heap to its own steady state instead.</li>
  * </ul>
  */
 final class Harness {
@@ -23,7 +24,6 @@ final class Harness {
 
     /** Seconds per op of each measured sample. */
     static double[] measure(Op op, double warmupSeconds, int runs, double sampleSeconds) {
-        System.gc();
         long iterations = 1;
         double spent = 0;
         double[] last = {Double.NaN, Double.NaN, Double.NaN};

@@ -37,7 +37,7 @@ public record Options(Profile profile, int threads, Path json, boolean compareNu
     }
 
     public static final String USAGE = """
-            usage: gpush bench [--quick | --smoke] [--threads N] [--json FILE] [--compare-numpy [--python PATH]]
+            usage: gpush bench [--quick | --smoke] [--threads N] [--json FILE] [--compare-numpy [--python PATH]] [--help]
               --quick          fewer, shorter runs; matmul up to 1024
               --smoke          tiny sizes and times: checks that the harness works, in a second or two
               --threads N      threads for gpush's CPU ops and OpenBLAS (and NumPy's BLAS); default: all cores

@@ -88,7 +88,7 @@ final class Report {
                 .append(", \"java\": ").append(str(m.java()))
                 .append(", \"threads\": ").append(m.threads())
                 .append(", \"blas\": ").append(str(m.blas()))
-                .append(", \"load\": ").append(str(m.load()))
+                .append(", \"busy\": ").append(jsonNum(m.busy()))
                 .append(", \"heap\": ").append(str(m.heap())).append('}');
     }
 

@@ -56,6 +56,9 @@ public final class CpuBackend implements Backend {
     @Override public void indexSelect(Tensor out, Tensor a, int dim, Tensor index) { CpuIndexing.indexSelect(out, a, dim, index); }
     @Override public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) { CpuIndexing.indexAdd(out, dim, index, src); }
     @Override public Tensor nonzero(Tensor a) { return CpuIndexing.nonzero(a); }
+    @Override public void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold) {
+        CpuWindows.unfold2d(cols, img, stride, padding, dilation, fold);
+    }
     @Override public void random(RandomOp op, Tensor out, double a, double b, long seed, long offset) {
         CpuRandom.fill(op, out, a, b, seed, offset);
     }

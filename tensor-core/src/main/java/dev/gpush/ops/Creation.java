@@ -163,7 +163,16 @@ public final class Creation {
     /** A nested Java array of any rank (float[][], double[][][], long[], ...) or a boxed number. */
     public static Tensor of(Object array) {
         if (array instanceof Tensor t) return t;
-        if (array instanceof Number n) return scalar(n, dtypeOf(n), Device.CPU);
+        // a single Java number keeps its Java type, as the arrays do: 1.0 is float64, 1.0f float32, 1L int64, 1 int32
+        if (array instanceof Number n) return scalar(n, switch (n) {
+            case Double d -> DType.FLOAT64;
+            case Float f -> DType.FLOAT32;
+            case Long l -> DType.INT64;
+            case Integer i -> DType.INT32;
+            case Short sh -> DType.INT32;
+            case Byte b -> DType.INT32;
+            default -> dtypeOf(n);
+        }, Device.CPU);
         if (array instanceof Boolean b) return scalar(b ? 1 : 0, DType.BOOL, Device.CPU);
         if (array == null || !array.getClass().isArray())
             throw new IllegalArgumentException("Tensor.of: expected a Java array or a number, got "

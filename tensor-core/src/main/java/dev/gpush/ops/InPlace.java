@@ -1,7 +1,9 @@
 package dev.gpush.ops;
 
 import dev.gpush.autograd.GradMode;
+import dev.gpush.backend.BinaryOp;
 import dev.gpush.backend.RandomOp;
+import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Generator;
 import dev.gpush.tensor.Shapes;
 import dev.gpush.tensor.Tensor;
@@ -38,6 +40,39 @@ public final class InPlace {
         boolean record = checkRecordable(self, other);
         Tensor result = op.apply(record ? self.clone() : self, other);
         return writeBack(self, result, record);
+    }
+
+    /**
+     * {@code self op= other} for an arithmetic primitive. Outside the graph the backend writes straight into
+     * {@code self} (one pass, no temporary); the result is the same as computing out of place and copying back,
+     * because the CPU computes in double either way (Note [compute in double]).
+     */
+    public static Tensor binary(Tensor self, BinaryOp op, Tensor other) {
+        BinaryOperator<Tensor> outOfPlace = switch (op) {
+            case ADD -> Pointwise::add;
+            case SUB -> Pointwise::sub;
+            case MUL -> Pointwise::mul;
+            case DIV -> Pointwise::div;
+            case POW -> Pointwise::pow;
+            default -> throw new IllegalArgumentException(op + " has no in-place form");
+        };
+        boolean record = checkRecordable(self, other);
+        DType t = Pointwise.resultType(self, other);
+        if (op.needsFloat()) t = t.toFloating();
+        boolean direct = !record && (self.dtype().isFloatingPoint() || !t.isFloatingPoint())
+                && Arrays.equals(Shapes.broadcast(self.shapeRef(), other.shapeRef()), self.shapeRef())
+                && !overlapsDifferently(self, other) && Pointwise.device(self, other).equals(self.device());
+        if (!direct) return apply(self, outOfPlace, other);
+        if (other.isWrappedNumber() && other.dtype() != t) other = other.to(t);
+        Creation.backend(self).binary(op, self, self, Pointwise.operandAs(other, self.shapeRef(), self.device()));
+        self.storage().bumpVersion();
+        return self;
+    }
+
+    /** {@code b} reads {@code a}'s memory in another layout, so a block-wise write into {@code a} would corrupt it. */
+    private static boolean overlapsDifferently(Tensor a, Tensor b) {
+        return a.storage() == b.storage() && !(a.storageOffset() == b.storageOffset()
+                && Arrays.equals(a.shapeRef(), b.shapeRef()) && Arrays.equals(a.strideRef(), b.strideRef()));
     }
 
     private static boolean checkRecordable(Tensor self, Tensor other) {

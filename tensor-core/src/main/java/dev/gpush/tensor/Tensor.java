@@ -2,6 +2,7 @@ package dev.gpush.tensor;
 
 import dev.gpush.autograd.Engine;
 import dev.gpush.autograd.Node;
+import dev.gpush.backend.BinaryOp;
 import dev.gpush.ops.Creation;
 import dev.gpush.ops.Indexing;
 import dev.gpush.ops.LinearAlgebra;
@@ -140,6 +141,16 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers this scope-less tensor with the innermost {@link Scope} open on the calling thread, as if it had
+     * been made here: how a tensor made on another thread (a DataLoader worker) is handed to its consumer.
+     */
+    public Tensor adopt() {
+        if (scope != null) throw new IllegalStateException("adopt: the tensor already belongs to a Scope");
+        Scope.register(this);
+        return this;
+    }
+
     /** Marks a fresh 0-dim tensor as a Java number operand (type promotion treats it as weaker). Internal. */
     public static Tensor wrapNumber(Tensor t) {
         t.wrappedNumber = true;
@@ -257,6 +268,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor randint(long low, long high, int... shape) { return Creation.randint(low, high, shape, Device.CPU, null); }
     public static Tensor randint(Generator g, long low, long high, int... shape) { return Creation.randint(low, high, shape, Device.CPU, g); }
     public static Tensor randperm(int n) { return Creation.randperm(n, null); }
+    public static Tensor randperm(Generator g, int n) { return Creation.randperm(n, g); }
     public static Tensor zerosLike(Tensor t) { return Creation.full(t.shape, 0, t.dtype(), t.device()); }
     public static Tensor onesLike(Tensor t) { return Creation.full(t.shape, 1, t.dtype(), t.device()); }
     public static Tensor emptyLike(Tensor t) { return Creation.empty(t.shape, t.dtype(), t.device()); }
@@ -266,7 +278,8 @@ public final class Tensor implements AutoCloseable {
     /**
      * A tensor from a Java array of any rank ({@code float[][]} gives float32 [n, m]). A single number gives a
      * 0-dim tensor, as {@code torch.tensor(0.5)} does: {@code Tensor.of(0.5f)} is 0-dim, {@code Tensor.of(1f, 2f)}
-     * and {@code Tensor.of(new float[]{0.5f})} are 1-d.
+     * and {@code Tensor.of(new float[]{0.5f})} are 1-d. The dtype follows the Java type, for numbers as for arrays:
+     * double gives float64, float float32, long int64, int int32, boolean bool.
      */
     public static Tensor of(Object array) { return Creation.of(array); }
     public static Tensor of(float... values) { return Creation.of(values); }
@@ -418,16 +431,16 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- in place (PyTorch's trailing underscore)
 
-    public Tensor add_(Tensor o) { return InPlace.apply(this, Pointwise::add, o); }
-    public Tensor add_(Number o) { return InPlace.apply(this, Pointwise::add, Creation.operand(o)); }
-    public Tensor add_(Tensor o, Number alpha) { return InPlace.apply(this, Pointwise::add, Pointwise.mul(o, Creation.operand(alpha))); }
-    public Tensor sub_(Tensor o) { return InPlace.apply(this, Pointwise::sub, o); }
-    public Tensor sub_(Number o) { return InPlace.apply(this, Pointwise::sub, Creation.operand(o)); }
-    public Tensor mul_(Tensor o) { return InPlace.apply(this, Pointwise::mul, o); }
-    public Tensor mul_(Number o) { return InPlace.apply(this, Pointwise::mul, Creation.operand(o)); }
-    public Tensor div_(Tensor o) { return InPlace.apply(this, Pointwise::div, o); }
-    public Tensor div_(Number o) { return InPlace.apply(this, Pointwise::div, Creation.operand(o)); }
-    public Tensor pow_(Number o) { return InPlace.apply(this, Pointwise::pow, Creation.operand(o)); }
+    public Tensor add_(Tensor o) { return InPlace.binary(this, BinaryOp.ADD, o); }
+    public Tensor add_(Number o) { return InPlace.binary(this, BinaryOp.ADD, Creation.operand(o)); }
+    public Tensor add_(Tensor o, Number alpha) { return InPlace.binary(this, BinaryOp.ADD, Pointwise.mul(o, Creation.operand(alpha))); }
+    public Tensor sub_(Tensor o) { return InPlace.binary(this, BinaryOp.SUB, o); }
+    public Tensor sub_(Number o) { return InPlace.binary(this, BinaryOp.SUB, Creation.operand(o)); }
+    public Tensor mul_(Tensor o) { return InPlace.binary(this, BinaryOp.MUL, o); }
+    public Tensor mul_(Number o) { return InPlace.binary(this, BinaryOp.MUL, Creation.operand(o)); }
+    public Tensor div_(Tensor o) { return InPlace.binary(this, BinaryOp.DIV, o); }
+    public Tensor div_(Number o) { return InPlace.binary(this, BinaryOp.DIV, Creation.operand(o)); }
+    public Tensor pow_(Number o) { return InPlace.binary(this, BinaryOp.POW, Creation.operand(o)); }
     public Tensor neg_() { return InPlace.apply(this, Pointwise::neg); }
     public Tensor exp_() { return InPlace.apply(this, Pointwise::exp); }
     public Tensor sqrt_() { return InPlace.apply(this, Pointwise::sqrt); }

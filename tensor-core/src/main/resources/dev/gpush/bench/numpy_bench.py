@@ -50,11 +50,26 @@ def setup(kind, n, np):
 
 
 def blas_info(np):
+    """The BLAS numpy was built against, and the BLAS libraries actually mapped into this process."""
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        return "%s %s" % (blas.get("name", "?"), blas.get("version", "?"))
+        built = "%s %s" % (blas.get("name", "?"), blas.get("version", "?"))
     except Exception:  # numpy < 1.25 has no mode="dicts"
-        return "unknown"
+        built = ",".join(getattr(np.__config__, "blas_opt_info", {}).get("libraries", [])) or "unknown"
+    loaded = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = path.rsplit("/", 1)[-1]
+                if path.startswith("/") and any(k in name.lower() for k in ("blas", "mkl", "blis", "accelerate")):
+                    loaded.add(path)
+    except OSError:
+        pass
+    # Debian's netlib BLAS lives in .../blas/libblas.so.3; its OpenBLAS and BLIS alternatives in other folders
+    reference = bool(loaded) and all(p.split("/")[-2:-1] == ["blas"] and p.split("/")[-1].startswith("libblas.so")
+                                     for p in loaded)
+    return built, sorted(loaded), reference
 
 
 def main(argv):
@@ -63,7 +78,12 @@ def main(argv):
     warmup_s, runs, sample_s = float(argv[0]), int(argv[1]), float(argv[2])
     import numpy as np
     print("INFO\tnumpy\t" + np.__version__)
-    print("INFO\tblas\t" + blas_info(np))
+    # matmul makes numpy load its BLAS, where it loads it lazily
+    np.ones((2, 2), dtype=np.float32) @ np.ones((2, 2), dtype=np.float32)
+    built, loaded, reference = blas_info(np)
+    print("INFO\tblas\t" + built)
+    print("INFO\tblas_loaded\t" + (" ".join(loaded) or "unknown"))
+    print("INFO\treference_blas\t" + ("yes" if reference else "no"))
     print("INFO\tpython\t" + sys.version.split()[0])
     sys.stdout.flush()
     for workload in argv[3:]:

@@ -117,6 +117,13 @@ class BenchTest {
         assertTrue(bench("--threads", "0").err().contains("--threads takes a positive number, got 0"));
     }
 
+    @Test void helpPrintsUsageAndRunsNothing() {
+        Output o = bench("--help");
+        assertEquals(0, o.exitCode());
+        assertTrue(o.out().startsWith("usage: gpush bench"), o.out());
+        assertFalse(o.out().contains("[1/"), "nothing was measured");
+    }
+
     /** A strict JSON reader, just enough to prove the file parses: objects, arrays, strings, numbers, literals. */
     private static final class Json {
         private final String s;
