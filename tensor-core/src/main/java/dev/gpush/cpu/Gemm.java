@@ -4,9 +4,9 @@ import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 
 /**
- * Batched matrix products: out [B, M, N] = a [B, M, K] @ b [B, K, N]. float32 and float64 go to OpenBLAS in
- * place whenever each operand's matrix is row- or column-major; everything else (other layouts, half types,
- * integers, no OpenBLAS) goes through Java loops in double or long.
+ * Batched matrix products: out [B, M, N] = a [B, M, K] @ b [B, K, N]. Floating point goes to OpenBLAS: float32
+ * and float64 operands in place when their matrices are row- or column-major, others copied once (Note [BLAS
+ * operands]). Integers, and every type where OpenBLAS can't load, go through Java loops in double or long.
  *
  * <p>Note [batches and OpenBLAS threads]: OpenBLAS threads one product by itself once m*n*k reaches
  * {@link Blas#THREADED_MNK}, so such products run one after the other, each on all threads: handing them
@@ -28,24 +28,45 @@ final class Gemm {
             return;
         }
         DType dt = out.dtype();
-        if ((dt == DType.FLOAT32 || dt == DType.FLOAT64) && Blas.available()
-                && blasLayout(a) != null && blasLayout(b) != null) {
-            Object aa = ((CpuStorage) a.storage()).data(), ba = ((CpuStorage) b.storage()).data(),
-                    ca = ((CpuStorage) out.storage()).data();
-            int[] la = blasLayout(a), lb = blasLayout(b);
-            Parallel.Body body = (lo, hi) -> {
-                for (int i = lo; i < hi; i++)
-                    Blas.gemm(la[0] == 1, lb[0] == 1, m, n, k,
-                            aa, a.storageOffset() + i * a.strideRef()[0], la[1],
-                            ba, b.storageOffset() + i * b.strideRef()[0], lb[1],
-                            ca, out.storageOffset() + i * m * n, n);
-            };
-            // Note [batches and OpenBLAS threads]
-            if ((long) m * n * k < Blas.THREADED_MNK) Parallel.range(batches, 1, body);
-            else body.run(0, batches);
+        if (dt.isFloatingPoint() && Blas.available()) {
+            // Note [BLAS operands]: float16/bfloat16 compute in float32 and operands in a layout BLAS can't
+            // read (a broadcast gradient has a stride-0 matrix dim) are copied once; both beat the Java loops
+            DType compute = dt == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+            Tensor c = dt == compute ? out : contiguous(out.shapeRef(), compute);
+            blas(c, blasReady(a, compute), blasReady(b, compute), batches, m, n, k);
+            if (c != out) Elementwise.copy(out, c);
             return;
         }
         javaGemm(out, a, b, batches, m, n, k);
+    }
+
+    private static Tensor contiguous(int[] shape, DType dtype) {
+        return new Tensor(new CpuStorage(dtype, dev.gpush.tensor.Shapes.numel(shape)), shape.clone(),
+                dev.gpush.tensor.Shapes.contiguousStrides(shape), 0, false);
+    }
+
+    /** {@code t} itself when BLAS can read it in {@code dtype}, else a contiguous copy. */
+    private static Tensor blasReady(Tensor t, DType dtype) {
+        if (t.dtype() == dtype && blasLayout(t) != null) return t;
+        Tensor c = contiguous(t.shapeRef(), dtype);
+        Elementwise.copy(c, t);
+        return c;
+    }
+
+    private static void blas(Tensor out, Tensor a, Tensor b, int batches, int m, int n, int k) {
+        Object aa = ((CpuStorage) a.storage()).data(), ba = ((CpuStorage) b.storage()).data(),
+                ca = ((CpuStorage) out.storage()).data();
+        int[] la = blasLayout(a), lb = blasLayout(b);
+        Parallel.Body body = (lo, hi) -> {
+            for (int i = lo; i < hi; i++)
+                Blas.gemm(la[0] == 1, lb[0] == 1, m, n, k,
+                        aa, a.storageOffset() + i * a.strideRef()[0], la[1],
+                        ba, b.storageOffset() + i * b.strideRef()[0], lb[1],
+                        ca, out.storageOffset() + i * m * n, n);
+        };
+        // Note [batches and OpenBLAS threads]
+        if ((long) m * n * k < Blas.THREADED_MNK) Parallel.range(batches, 1, body);
+        else body.run(0, batches);
     }
 
     /** {transposed ? 1 : 0, leading dim} when the last two dims are row- or column-major, else null. */
