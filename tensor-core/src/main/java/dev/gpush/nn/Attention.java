@@ -18,7 +18,8 @@ import java.util.Arrays;
  *   <li>{@code isCausal} masks the upper triangle of the top-left aligned [L, S] matrix (query i sees keys 0..i);
  *       it excludes an explicit mask, as in PyTorch.</li>
  *   <li>Note [fully masked rows]: since PyTorch 2.5 SDPA runs a "safe" softmax: a query row whose scores are all
- *       -inf gets zero weights, so its output is 0 (not NaN) and no gradient flows through it.
+ *       -inf gets zero weights, so its output is 0 (not NaN) and no gradient flows through it. Only a mask makes
+ *       such rows from finite inputs, so unmasked attention runs the plain softmax and skips the row check.
  *       {@link MultiheadAttention} with {@code needWeights} uses the plain softmax and gives NaN there, as
  *       PyTorch's does.</li>
  *   <li>Dropout on the weights runs whenever {@code dropoutP > 0}: SDPA has no training flag (modules pass 0 in

@@ -51,7 +51,7 @@ public class TransformerEncoder extends Module {
     }
 
     /** Whether {@code mask} is the [L, L] causal mask (float -inf, or bool true, above the diagonal). */
-    private static boolean isCausalMask(Tensor mask) {
+    static boolean isCausalMask(Tensor mask) {
         if (mask == null || mask.dim() != 2 || mask.size(0) != mask.size(1)) return false;
         Tensor causal = mask.dtype() == DType.BOOL
                 ? Attention.causalBlocked(mask.size(0), mask.size(1), mask)

@@ -78,7 +78,9 @@ final class Fixture {
     }
 
     /** The tensors whose keys start with {@code prefix}, keyed by the rest. */
-    Map<String, Tensor> withPrefix(String prefix) {
+    Map<String, Tensor> withPrefix(String prefix) { return withPrefix(tensors, prefix); }
+
+    static Map<String, Tensor> withPrefix(Map<String, Tensor> tensors, String prefix) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         tensors.forEach((k, v) -> { if (k.startsWith(prefix)) out.put(k.substring(prefix.length()), v); });
         return out;

@@ -24,7 +24,7 @@ final class ParityCheck {
     private ParityCheck() {}
 
     /** float64 all the way, in gpush and in the fixture: only rounding may differ. */
-    static final double FLOAT64 = 1e-10;
+    static final double FLOAT64 = 1e-12;
 
     static void matchesPyTorch(String name) { matchesPyTorch(name, FLOAT64); }
 

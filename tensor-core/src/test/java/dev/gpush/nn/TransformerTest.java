@@ -188,6 +188,8 @@ class TransformerTest {
         assertClose(before.toDoubleArray(), encoder.forward(x, mask, null, true), 1e-12);
         Tensor bool = Tensor.ones(DType.BOOL, 6, 6).triu(1);
         assertClose(before.toDoubleArray(), encoder.forward(x, bool, null), 1e-12);
+        assertTrue(TransformerEncoder.isCausalMask(mask) && TransformerEncoder.isCausalMask(bool));
+        assertFalse(TransformerEncoder.isCausalMask(bool.logicalNot()) || TransformerEncoder.isCausalMask(mask.narrow(0, 0, 5)));
         assertEquals(0.0, mask.get(2).get(2).item());
         assertEquals(Double.NEGATIVE_INFINITY, mask.get(2).get(3).item());
         assertEquals(DType.FLOAT32, TransformerEncoder.generateSquareSubsequentMask(3).dtype());
