@@ -32,8 +32,9 @@ int seqLen = 64;
 int numClasses = 4;
 int batchSize = 32;
 int accumulationSteps = 2;                               // micro-batches per optimizer step
-double lr = 3e-4;
+double lr = Double.parseDouble(setting("lr", "3e-4"));
 double maxGradNorm = 1.0;
+double dropout = Double.parseDouble(setting("dropout", "0.1"));
 int epochs = Integer.parseInt(setting("epochs", "4"));
 int maxSteps = Integer.parseInt(setting("steps", "-1")); // optimizer steps in all; -1: no limit (the tests set it)
 int trainSize = 8192, testSize = 1024;
@@ -82,7 +83,7 @@ class TextClassifier extends Module {
     TextClassifier() {
         tokens = registerModule("tokens", new Embedding(vocabSize, dModel));
         positions = registerModule("positions", new Embedding(seqLen, dModel));
-        var layer = new TransformerEncoderLayer(dModel, nhead, dimFeedforward, 0.1, "relu", 1e-5,
+        var layer = new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropout, "relu", 1e-5,
                 /* batchFirst */ true, /* normFirst */ false, /* bias */ true);
         encoder = registerModule("encoder", new TransformerEncoder(layer, numLayers));
         classifier = registerModule("classifier", new Linear(dModel, numClasses));

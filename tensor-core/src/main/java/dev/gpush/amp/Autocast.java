@@ -16,8 +16,9 @@ import java.util.function.Function;
  *   <li>The setting is per thread and per device type (a tensor's device decides), and blocks nest: closing one
  *       restores the setting it found. {@link #enable(DType)} turns it on for the CPU and CUDA alike;
  *       {@link #disable()} turns it off inside a block.</li>
- *   <li>Low precision (PyTorch's lists): matmul, mm, bmm, mv, linear, and what is built on them. Their float32,
- *       float16 and bfloat16 inputs are cast to the block's dtype, so the result is in it (linear's bias too).</li>
+ *   <li>Low precision (PyTorch's lists): matmul, mm, bmm, mv and linear. Their float32, float16 and bfloat16
+ *       inputs are cast to the block's dtype, so the result is in it (linear's bias too). Ops built on matmul
+ *       (attention, conv2d) compute their products in it as well.</li>
  *   <li>float32: layerNorm, softmax, logSoftmax, sum, prod, cumsum, logsumexp, norm and the losses (cross entropy,
  *       nll, mse, l1, bce with logits). Their float16 and bfloat16 inputs are cast up to float32.</li>
  *   <li>float64 and non-floating inputs are never cast, and an input already in the op's dtype is not copied.
@@ -36,6 +37,10 @@ public final class Autocast implements AutoCloseable {
     /** One thread's setting: the low-precision dtype per device type (null: off there), and the innermost one. */
     public record Mode(DType cpu, DType cuda, DType innermost) {
         static final Mode OFF = new Mode(null, null, null);
+
+        public Mode {
+            for (DType d : new DType[]{cpu, cuda, innermost}) if (d != null) checkLowPrecision(d);
+        }
 
         /** The low-precision dtype for tensors on {@code type}, or null where autocast is off. */
         public DType dtypeFor(Device.Type type) { return type == Device.Type.CPU ? cpu : cuda; }

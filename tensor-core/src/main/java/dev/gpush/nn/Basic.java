@@ -1,5 +1,6 @@
 package dev.gpush.nn;
 
+import dev.gpush.amp.Autocast;
 import dev.gpush.autograd.GradMode;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Shapes;
@@ -18,7 +19,7 @@ final class Basic {
 
     /** {@code x @ w^T + b} over any leading dims of {@code x}: [..., in] with w [out, in] and b [out] gives [..., out]. */
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.lowPrecision(t -> linear(t[0], t[1], t[2]), x, w, b);
+        if (Autocast.isActive()) return Autocast.lowPrecision(t -> linear(t[0], t[1], t[2]), x, w, b);
         if (w.dim() != 2)
             throw new IllegalArgumentException("linear: expected a 2-D weight [out_features, in_features], got shape "
                     + Shapes.str(w.shapeRef()));
@@ -81,7 +82,7 @@ final class Basic {
      * by {@code b} (either may be null). float16 and bfloat16 inputs compute in float32 and round once.
      */
     static Tensor layerNorm(Tensor x, int[] shape, Tensor w, Tensor b, double eps) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> layerNorm(t[0], shape, t[1], t[2], eps), x, w, b);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> layerNorm(t[0], shape, t[1], t[2], eps), x, w, b);
         int k = shape.length, n = x.dim();
         boolean fits = k > 0 && k <= n
                 && Arrays.equals(shape, Arrays.copyOfRange(x.shapeRef(), n - k, n));

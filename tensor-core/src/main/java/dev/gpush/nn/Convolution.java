@@ -1,5 +1,6 @@
 package dev.gpush.nn;
 
+import dev.gpush.amp.Autocast;
 import dev.gpush.autograd.GradMode;
 import dev.gpush.ops.Reductions.ValuesIndices;
 import dev.gpush.ops.Windows;
@@ -28,6 +29,7 @@ final class Convolution {
     // ---------------------------------------------------------------- convolution
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        if (Autocast.isActive()) return Autocast.lowPrecision(t -> conv2d(t[0], t[1], t[2], stride, padding, dilation, groups), x, w, b);
         checkPairs("conv2d", stride, padding, dilation);
         if (w.dim() != 4)
             throw new IllegalArgumentException("conv2d: expected a 4D weight [out_channels, in_channels/groups, kh, kw], "

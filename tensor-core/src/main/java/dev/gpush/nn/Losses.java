@@ -1,5 +1,6 @@
 package dev.gpush.nn;
 
+import dev.gpush.amp.Autocast;
 import dev.gpush.autograd.GradMode;
 import dev.gpush.autograd.Graph;
 import dev.gpush.tensor.DType;
@@ -46,7 +47,7 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, long ignoreIndex,
                                       Reduction reduction, double labelSmoothing) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> crossEntropy(t[0], t[1], t[2], ignoreIndex, reduction, labelSmoothing), input, target, weight);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> crossEntropy(t[0], t[1], t[2], ignoreIndex, reduction, labelSmoothing), input, target, weight);
         String op = "crossEntropy";
         int classDim = classDim(op, input);
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
@@ -69,7 +70,7 @@ public final class Losses {
 
     /** The negative log-likelihood of class indices under log-probabilities {@code input}. */
     public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, long ignoreIndex, Reduction reduction) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> nllLoss(t[0], t[1], t[2], ignoreIndex, reduction), input, target, weight);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> nllLoss(t[0], t[1], t[2], ignoreIndex, reduction), input, target, weight);
         String op = "nllLoss";
         int classDim = classDim(op, input);
         Tensor w = classWeight(op, weight, input, input.size(classDim));
@@ -124,14 +125,14 @@ public final class Losses {
 
     /** The squared error {@code (input - target)²}, reduced; the target broadcasts (with a warning, as PyTorch). */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> mseLoss(t[0], t[1], reduction), input, target);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> mseLoss(t[0], t[1], reduction), input, target);
         Tensor d = difference("mseLoss", input, target);
         return reduce(d.mul(d), reduction);
     }
 
     /** The absolute error {@code |input - target|}, reduced. */
     public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> l1Loss(t[0], t[1], reduction), input, target);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> l1Loss(t[0], t[1], reduction), input, target);
         return reduce(difference("l1Loss", input, target).abs(), reduction);
     }
 
@@ -144,7 +145,7 @@ public final class Losses {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
                                                       Reduction reduction) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> binaryCrossEntropyWithLogits(t[0], t[1], t[2], t[3], reduction), input, target, weight, posWeight);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> binaryCrossEntropyWithLogits(t[0], t[1], t[2], t[3], reduction), input, target, weight, posWeight);
         String op = "binaryCrossEntropyWithLogits";
         if (!Arrays.equals(input.shapeRef(), target.shapeRef()))
             throw new IllegalArgumentException(op + ": target size " + Shapes.str(target.shapeRef())

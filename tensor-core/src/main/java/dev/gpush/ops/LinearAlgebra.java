@@ -1,5 +1,6 @@
 package dev.gpush.ops;
 
+import dev.gpush.amp.Autocast;
 import dev.gpush.autograd.Graph;
 import dev.gpush.tensor.Shapes;
 import dev.gpush.tensor.Tensor;
@@ -20,7 +21,7 @@ public final class LinearAlgebra {
     }
 
     public static Tensor matmul(Tensor a, Tensor b) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.lowPrecision(t -> matmul(t[0], t[1]), a, b);
+        if (Autocast.isActive()) return Autocast.lowPrecision(t -> matmul(t[0], t[1]), a, b);
         checkPair("matmul", a, b);
         if (a.dim() == 1 && b.dim() == 1) return dot(a, b);
         if (a.dim() == 1) return batched(a.unsqueeze(0), b, "matmul", a, b).squeeze(-2);
@@ -29,7 +30,7 @@ public final class LinearAlgebra {
     }
 
     public static Tensor mm(Tensor a, Tensor b) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.lowPrecision(t -> mm(t[0], t[1]), a, b);
+        if (Autocast.isActive()) return Autocast.lowPrecision(t -> mm(t[0], t[1]), a, b);
         checkPair("mm", a, b);
         if (a.dim() != 2 || b.dim() != 2)
             throw new IllegalArgumentException("mm: expected 2D tensors, got " + a.dim() + "D and " + b.dim() + "D");
@@ -37,7 +38,7 @@ public final class LinearAlgebra {
     }
 
     public static Tensor bmm(Tensor a, Tensor b) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.lowPrecision(t -> bmm(t[0], t[1]), a, b);
+        if (Autocast.isActive()) return Autocast.lowPrecision(t -> bmm(t[0], t[1]), a, b);
         checkPair("bmm", a, b);
         if (a.dim() != 3 || b.dim() != 3)
             throw new IllegalArgumentException("bmm: expected 3D tensors, got " + a.dim() + "D and " + b.dim() + "D");
@@ -48,7 +49,7 @@ public final class LinearAlgebra {
     }
 
     public static Tensor mv(Tensor a, Tensor v) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.lowPrecision(t -> mv(t[0], t[1]), a, v);
+        if (Autocast.isActive()) return Autocast.lowPrecision(t -> mv(t[0], t[1]), a, v);
         checkPair("mv", a, v);
         if (a.dim() != 2 || v.dim() != 1)
             throw new IllegalArgumentException("mv: expected a 2D matrix and a 1D vector, got " + a.dim() + "D and " + v.dim() + "D");

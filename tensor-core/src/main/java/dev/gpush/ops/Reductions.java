@@ -1,5 +1,6 @@
 package dev.gpush.ops;
 
+import dev.gpush.amp.Autocast;
 import dev.gpush.autograd.GradMode;
 import dev.gpush.autograd.Graph;
 import dev.gpush.backend.BinaryOp;
@@ -57,7 +58,7 @@ public final class Reductions {
     }
 
     public static Tensor sum(Tensor a, int[] dims, boolean keepdim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> sum(t[0], dims, keepdim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> sum(t[0], dims, keepdim), a);
         int[] ds = reducedDims(dims, a.dim());
         DType out = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
         int[] in = a.shape();
@@ -117,7 +118,7 @@ public final class Reductions {
     }
 
     public static Tensor prod(Tensor a, int[] dims, boolean keepdim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> prod(t[0], dims, keepdim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> prod(t[0], dims, keepdim), a);
         int[] ds = reducedDims(dims, a.dim());
         DType out = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
         int[] in = a.shape();
@@ -169,7 +170,7 @@ public final class Reductions {
     }
 
     public static Tensor norm(Tensor a, double p, int[] dims, boolean keepdim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> norm(t[0], p, dims, keepdim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> norm(t[0], p, dims, keepdim), a);
         if (!a.dtype().isFloatingPoint()) throw new IllegalArgumentException("norm: expected a floating point tensor, got " + a.dtype());
         if (a.dtype().isHalf()) return norm(a.to(DType.FLOAT32), p, dims, keepdim).to(a.dtype()); // Note [half accumulation]
         int[] ds = reducedDims(dims, a.dim());
@@ -197,7 +198,7 @@ public final class Reductions {
     }
 
     public static Tensor logsumexp(Tensor a, int dim, boolean keepdim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> logsumexp(t[0], dim, keepdim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> logsumexp(t[0], dim, keepdim), a);
         if (a.dtype().isHalf()) return logsumexp(a.to(DType.FLOAT32), dim, keepdim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor m = amax(a, new int[]{d}, true, true).detach();
@@ -207,7 +208,7 @@ public final class Reductions {
     }
 
     public static Tensor softmax(Tensor a, int dim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> softmax(t[0], dim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> softmax(t[0], dim), a);
         if (a.dtype().isHalf()) return softmax(a.to(DType.FLOAT32), dim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
@@ -220,7 +221,7 @@ public final class Reductions {
     }
 
     public static Tensor logSoftmax(Tensor a, int dim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> logSoftmax(t[0], dim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> logSoftmax(t[0], dim), a);
         if (a.dtype().isHalf()) return logSoftmax(a.to(DType.FLOAT32), dim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
@@ -233,7 +234,7 @@ public final class Reductions {
     }
 
     public static Tensor cumsum(Tensor a, int dim) {
-        if (dev.gpush.amp.Autocast.isActive()) return dev.gpush.amp.Autocast.fullPrecision(t -> cumsum(t[0], dim), a);
+        if (Autocast.isActive()) return Autocast.fullPrecision(t -> cumsum(t[0], dim), a);
         int d = Shapes.wrapDim(dim, a.dim());
         DType dt = a.dtype().isFloatingPoint() ? a.dtype() : DType.INT64;
         Tensor out = Creation.empty(a.shapeRef(), dt, a.device());

@@ -1,10 +1,16 @@
 package dev.gpush.amp;
 
+import dev.gpush.io.Checkpoints;
+import dev.gpush.optim.Clip;
 import dev.gpush.optim.Optimizer;
 import dev.gpush.optim.SGD;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
@@ -154,6 +160,19 @@ class GradScalerTest {
         assertArrayEquals(new float[]{1f - 0.75f, -2f - 3f, 0.5f + 1.25f}, p.toFloatArray(), 0f);
     }
 
+    @Test void clippingBetweenUnscaleAndStepSeesTheTrueGradients() {
+        Tensor p = param();
+        SGD opt = new SGD(List.of(p), 1.0);
+        GradScaler s = new GradScaler();
+        s.scale(loss(p)).backward();
+        s.unscale_(opt);
+        double norm = Clip.clipGradNorm(List.of(p), 1.0).item();
+        assertEquals(Math.sqrt(0.75 * 0.75 + 9 + 1.25 * 1.25), norm, 1e-5, "the norm of the unscaled gradient");
+        assertTrue(s.step(opt));
+        s.update();
+        assertEquals(1.0, p.sub(param().detach()).norm().item(), 1e-5, "a step of lr 1 along the clipped gradient");
+    }
+
     @Test void anOverflowInOneOptimizerSkipsOnlyThatOneAndBacksOffTheScale() {
         Tensor p = param(), q = param();
         SGD a = new SGD(List.of(p), 0.1), b = new SGD(List.of(q), 0.1);
@@ -230,6 +249,21 @@ class GradScalerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> t.loadStateDict(Map.of()));
         assertTrue(e.getMessage().contains("disabled instance"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.loadStateDict(Map.of("scale", "big")));
+    }
+
+    @Test void theStateSurvivesATrainingCheckpointFile(@TempDir Path dir) throws IOException {
+        Tensor p = param();
+        SGD opt = new SGD(List.of(p), 0.0);
+        GradScaler s = new GradScaler();
+        overflowingIteration(s, opt, p, INF);
+        iteration(s, opt, p);
+        Path file = dir.resolve("ckpt.safetensors");
+        Checkpoints.save(file, Map.of("scaler", s.stateDict()));
+        @SuppressWarnings("unchecked")
+        var saved = (Map<String, Object>) Checkpoints.load(file).get("scaler");
+        GradScaler t = new GradScaler();
+        t.loadStateDict(saved);
+        assertEquals(s.stateDict(), t.stateDict());
     }
 
     @Test void invalidOptionsAreRefused() {
