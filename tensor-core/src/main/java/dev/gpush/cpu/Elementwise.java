@@ -27,6 +27,10 @@ final class Elementwise {
 
     /** Runs {@code block} over [0, numel) a block at a time, in parallel, with {@code slots} buffers each. */
     private static void blocks(int numel, boolean floating, int slots, Block block) {
+        if (numel <= BLOCK) {   // one block on this thread: the common small op pays for no task
+            if (numel > 0) block.run(Lanes.of(floating, slots, numel), 0, numel);
+            return;
+        }
         Parallel.range(numel, GRAIN, (lo, hi) -> {
             Lanes l = Lanes.of(floating, slots, Math.min(BLOCK, hi - lo));
             for (int s = lo; s < hi; s += BLOCK) block.run(l, s, Math.min(BLOCK, hi - s));
@@ -44,6 +48,7 @@ final class Elementwise {
 
     static void binary(BinaryOp op, Tensor out, Tensor a, Tensor b) {
         Strided o = new Strided(out), x = new Strided(a), y = new Strided(b);
+        if (Float32Arith.binary(op, o, x, y, out.numel())) return;
         // comparisons compute in their operands' type; arithmetic in the output's
         blocks(out.numel(), op.returnsBool() ? floating(a, b) : floating(out, a, b), 3, (l, s, n) -> {
             l.load(x, s, n, 0);

@@ -10,11 +10,10 @@ import dev.gpush.backend.UnaryOp;
  */
 abstract sealed class Lanes permits Lanes.Doubles, Lanes.Longs {
     final int[] offs;
-    final long[] cond;
+    long[] cond;             // made by the first loadCond: only where() needs it
 
     private Lanes(int cap) {
         offs = new int[cap];
-        cond = new long[cap];
     }
 
     static Lanes of(boolean floating, int slots, int cap) {
@@ -34,7 +33,10 @@ abstract sealed class Lanes permits Lanes.Doubles, Lanes.Longs {
     /** {@code slot a = cond ? a : b}. */
     abstract void choose(int a, int b, int n);
 
-    void loadCond(Strided s, int start, int n) { Typed.load(s, start, n, cond, offs); }
+    void loadCond(Strided s, int start, int n) {
+        if (cond == null) cond = new long[offs.length];
+        Typed.load(s, start, n, cond, offs);
+    }
 
     static final class Doubles extends Lanes {
         private final double[][] v;
