@@ -1,5 +1,7 @@
 package dev.gpush.bench;
 
+import dev.gpush.io.Json;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,22 +60,22 @@ final class Report {
 
     /** {"profile", "machine": {...}, "numpy": {...} or absent, "results": [{workload, unit, impl, median, min, max, runs}]} */
     static String json(String profile, Machine machine, Map<String, String> numpyInfo, List<Result> results) {
-        StringBuilder sb = new StringBuilder("{\n  \"profile\": ").append(str(profile)).append(",\n  \"machine\": ");
+        StringBuilder sb = new StringBuilder("{\n  \"profile\": ").append(Json.write(profile)).append(",\n  \"machine\": ");
         machine(sb, machine);
         if (numpyInfo != null) {
             sb.append(",\n  \"numpy\": {");
             int i = 0;
             for (var e : numpyInfo.entrySet())
-                sb.append(i++ == 0 ? "" : ", ").append(str(e.getKey())).append(": ").append(str(e.getValue()));
+                sb.append(i++ == 0 ? "" : ", ").append(Json.write(e.getKey())).append(": ").append(Json.write(e.getValue()));
             sb.append('}');
         }
         sb.append(",\n  \"results\": [");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             sb.append(i == 0 ? "\n    " : ",\n    ")
-                    .append("{\"workload\": ").append(str(r.workload()))
-                    .append(", \"unit\": ").append(str(r.unit()))
-                    .append(", \"impl\": ").append(str(r.impl()))
+                    .append("{\"workload\": ").append(Json.write(r.workload()))
+                    .append(", \"unit\": ").append(Json.write(r.unit()))
+                    .append(", \"impl\": ").append(Json.write(r.impl()))
                     .append(", \"median\": ").append(jsonNum(r.median()))
                     .append(", \"min\": ").append(jsonNum(r.min()))
                     .append(", \"max\": ").append(jsonNum(r.max()))
@@ -83,13 +85,13 @@ final class Report {
     }
 
     private static void machine(StringBuilder sb, Machine m) {
-        sb.append("{\"cpu\": ").append(str(m.cpu()))
+        sb.append("{\"cpu\": ").append(Json.write(m.cpu()))
                 .append(", \"cores\": ").append(m.cores())
-                .append(", \"java\": ").append(str(m.java()))
+                .append(", \"java\": ").append(Json.write(m.java()))
                 .append(", \"threads\": ").append(m.threads())
-                .append(", \"blas\": ").append(str(m.blas()))
+                .append(", \"blas\": ").append(Json.write(m.blas()))
                 .append(", \"busy\": ").append(jsonNum(m.busy()))
-                .append(", \"heap\": ").append(str(m.heap())).append('}');
+                .append(", \"heap\": ").append(Json.write(m.heap())).append('}');
     }
 
     /** Four significant digits or so, with no exponent for the ranges a benchmark sees. */
@@ -104,24 +106,5 @@ final class Report {
     private static String pad(String s, int w, boolean right) {
         String fill = " ".repeat(Math.max(0, w - s.length()));
         return right ? fill + s : s + fill;
-    }
-
-    static String str(String s) {
-        if (s == null) return "null";
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

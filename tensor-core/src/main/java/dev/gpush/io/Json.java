@@ -22,7 +22,7 @@ import java.util.Map;
  *       must be finite.</li>
  * </ul>
  */
-final class Json {
+public final class Json {
     static final int MAX_DEPTH = 512;
 
     private final String text;
@@ -31,7 +31,7 @@ final class Json {
     private Json(String text) { this.text = text; }
 
     /** Parses one JSON value; only whitespace may follow it. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.skipWhitespace();
         Object v = p.value(0);
@@ -198,7 +198,7 @@ final class Json {
     // ---------------------------------------------------------------- writing
 
     /** The compact JSON text of a value made of maps with string keys, lists, strings, numbers, booleans and null. */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value);
         return sb.toString();
