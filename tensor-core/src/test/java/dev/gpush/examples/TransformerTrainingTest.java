@@ -90,7 +90,7 @@ class TransformerTrainingTest {
     }
 
     private static TextClassifier model(double dropout) {
-        return new TextClassifier(VOCAB, SEQ_LEN, D_MODEL, HEADS, LAYERS, FEEDFORWARD, dropout, CLASSES, true);
+        return new TextClassifier(VOCAB, SEQ_LEN, D_MODEL, HEADS, LAYERS, FEEDFORWARD, dropout, CLASSES);
     }
 
     /** Batches of {@code data}, epoch after epoch, reshuffled by a seeded generator (or in order). */
