@@ -1,5 +1,7 @@
 package dev.gpush.kernel;
 
+import dev.gpush.kernel.engine.Engine;
+import dev.gpush.kernel.engine.ErrorFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.gpush.kernel;
 
+import dev.gpush.kernel.engine.Engine;
+import dev.gpush.kernel.engine.ErrorFormat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,5 +1,6 @@
 package dev.gpush.kernel;
 
+import dev.gpush.kernel.engine.Engine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;

@@ -1,14 +1,16 @@
-package dev.gpush.kernel;
+package dev.gpush.kernel.engine;
 
-import dev.gpush.kernel.Outcome.Failure;
-import dev.gpush.kernel.Outcome.Frame;
-import dev.gpush.kernel.Outcome.Problem;
+import dev.gpush.kernel.engine.Outcome.Failure;
+import dev.gpush.kernel.engine.Outcome.Frame;
+import dev.gpush.kernel.engine.Outcome.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jshell.DeclarationSnippet;
@@ -81,8 +83,15 @@ public final class Engine implements AutoCloseable {
         return eval("input", source);
     }
 
-    /** Evaluates every snippet of {@code source}, stopping at the first failure; {@code name} labels its lines. */
     public Evaluation eval(String name, String source) {
+        return eval(name, source, Frontend.console());
+    }
+
+    /**
+     * Evaluates every snippet of {@code source}, stopping at the first failure; {@code name} labels its lines. While
+     * it runs, the cell's output, displays and input requests go to {@code frontend}.
+     */
+    public Evaluation eval(String name, String source, Frontend frontend) {
         var outcomes = new ArrayList<Outcome>();
         int offset = 0;
         while (offset < source.length()) {
@@ -178,6 +187,92 @@ public final class Engine implements AutoCloseable {
                 : element.getClassName() + "." + element.getMethodName();
         return origin == null ? new Frame(method, file, element.getLineNumber())
                 : new Frame(method, origin.name(), origin.line() + element.getLineNumber() - 1);
+    }
+
+    /** Completions at {@code cursor}: names, members, imports, with the range of code each one replaces. */
+    public Completion complete(String code, int cursor) {
+        int[] anchor = {cursor};
+        var matches = analysis.completionSuggestions(code, cursor, anchor).stream()
+                .map(SourceCodeAnalysis.Suggestion::continuation).distinct().toList();
+        return new Completion(anchor[0], cursor, matches);
+    }
+
+    /** The signatures and Javadoc of what is named at {@code cursor}, or empty when nothing is. */
+    public Optional<String> inspect(String code, int cursor) {
+        var docs = analysis.documentation(code, cursor, true);
+        if (docs.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(docs.stream()
+                .map(d -> d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n" + d.javadoc())
+                .collect(Collectors.joining("\n\n")));
+    }
+
+    /** Whether {@code code} is ready to run, or needs more lines, or cannot compile whatever follows. */
+    public InputStatus isComplete(String code) {
+        String rest = code;
+        while (true) {
+            var info = analysis.analyzeCompletion(rest);
+            switch (info.completeness()) {
+                case EMPTY -> { return new InputStatus(InputStatus.Status.COMPLETE, ""); }
+                case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                    return new InputStatus(InputStatus.Status.INCOMPLETE, indent(code));
+                }
+                case UNKNOWN -> { return new InputStatus(InputStatus.Status.INVALID, ""); }
+                case COMPLETE, COMPLETE_WITH_SEMI -> {
+                    if (info.remaining().isBlank()) {
+                        return new InputStatus(InputStatus.Status.COMPLETE, "");
+                    }
+                    rest = info.remaining();
+                }
+            }
+        }
+    }
+
+    /** The indent of a continuation line: the last line's, four more after an opening brace or parenthesis. */
+    private static String indent(String code) {
+        String last = code.lines().reduce("", (a, b) -> b.isBlank() ? a : b);
+        String base = last.substring(0, last.length() - last.stripLeading().length());
+        String trimmed = last.strip();
+        return trimmed.endsWith("{") || trimmed.endsWith("(") ? base + "    " : base;
+    }
+
+    /** Stops the cell being evaluated; the session and its variables stay. */
+    public void interrupt() {
+        shell.stop();
+    }
+
+    /** The session's variables as {@code type name = value}, in the order they were defined. */
+    public List<String> vars() {
+        return shell.variables().filter(v -> shell.status(v).isActive())
+                .map(v -> v.typeName() + " " + v.name() + " = " + shell.varValue(v)).toList();
+    }
+
+    /** The session's methods as {@code name(parameter types)return type}. */
+    public List<String> methods() {
+        return shell.methods().filter(m -> shell.status(m).isActive())
+                .map(m -> m.name() + "(" + m.parameterTypes() + ")" + m.signature().replaceFirst("^\\(.*\\)", ""))
+                .toList();
+    }
+
+    /** The session's classes, interfaces, enums and records, by name. */
+    public List<String> types() {
+        return shell.types().filter(t -> shell.status(t).isActive()).map(t -> t.name()).toList();
+    }
+
+    /** The session's imports as source. */
+    public List<String> imports() {
+        return shell.imports().filter(i -> shell.status(i).isActive()).map(i -> i.source().strip()).toList();
+    }
+
+    /** The source of every snippet evaluated so far that is still active, in order. */
+    public List<String> snippets() {
+        return shell.snippets().filter(s -> shell.status(s).isActive()).map(Snippet::source).toList();
+    }
+
+    /** Adds a jar or folder to the class path of the compiler and of the snippets' class loader. */
+    public void addToClasspath(String path) {
+        shell.addToClasspath(path);
     }
 
     private static int lineOf(String source, int offset) {

@@ -1,4 +1,4 @@
-package dev.gpush.kernel;
+package dev.gpush.kernel.engine;
 
 import java.util.List;
 import java.util.Optional;

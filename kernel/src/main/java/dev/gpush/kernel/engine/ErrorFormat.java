@@ -1,8 +1,8 @@
-package dev.gpush.kernel;
+package dev.gpush.kernel.engine;
 
-import dev.gpush.kernel.Outcome.Failure;
-import dev.gpush.kernel.Outcome.Frame;
-import dev.gpush.kernel.Outcome.Problem;
+import dev.gpush.kernel.engine.Outcome.Failure;
+import dev.gpush.kernel.engine.Outcome.Frame;
+import dev.gpush.kernel.engine.Outcome.Problem;
 
 /**
  * Turns a failed outcome into the text a Java programmer expects: javac's {@code file:line: error:} with the line

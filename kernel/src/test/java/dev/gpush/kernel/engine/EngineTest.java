@@ -1,4 +1,4 @@
-package dev.gpush.kernel;
+package dev.gpush.kernel.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
