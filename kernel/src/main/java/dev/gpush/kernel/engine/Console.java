@@ -11,28 +11,29 @@ final class Console implements Frontend {
 
     static final Console INSTANCE = new Console();
 
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
     private BufferedReader in;
 
     private Console() {}
 
     @Override
     public void write(Stream stream, String text) {
-        (stream == Stream.STDOUT ? out : err).print(text);
+        PrintStream below = Streams.below(stream);
+        below.print(text);
+        below.flush();
     }
 
     @Override
     public void display(MimeBundle bundle, String displayId, boolean update) {
-        out.println(bundle.text());
+        Streams.below(Stream.STDOUT).println(bundle.text());
     }
 
     @Override
     public synchronized String input(String prompt, boolean password) throws IOException {
+        PrintStream out = Streams.below(Stream.STDOUT);
         out.print(prompt);
         out.flush();
         if (in == null) {
-            in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            in = new BufferedReader(new InputStreamReader(Streams.belowIn(), StandardCharsets.UTF_8));
         }
         return in.readLine();
     }

@@ -3,6 +3,10 @@ package dev.gpush.kernel.engine;
 import dev.gpush.kernel.engine.Outcome.Failure;
 import dev.gpush.kernel.engine.Outcome.Frame;
 import dev.gpush.kernel.engine.Outcome.Problem;
+import dev.gpush.kernel.display.Renderers;
+import dev.gpush.magics.MagicContext;
+import dev.gpush.magics.MagicException;
+import dev.gpush.magics.Magics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,17 +28,18 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
-import jdk.jshell.execution.LocalExecutionControlProvider;
 
 /**
  * One JShell session whose snippets run in this JVM. The Jupyter kernel and the REPL share it.
  *
  * <p>Rules:
  * <ul>
- *   <li>Execution is local: a snippet runs in this process, on a fresh thread that JShell's
- *       {@code LocalExecutionControl} starts for it while {@code eval} waits. Its class loader's parent is the
- *       application class loader, so snippets share the library's classes and static state (GPU state lives in
- *       this JVM), and their {@code System.out}/{@code err} are the process's own, written as they happen.
+ *   <li>Execution is local: every snippet runs in this process, on the session's one main thread
+ *       ({@link MainThread}), while {@code eval} waits. Its class loader's parent is the application class loader,
+ *       so snippets share the library's classes and static state (GPU state lives in this JVM).
+ *   <li>While a cell runs, {@code System.out}/{@code err}/{@code in} go to its frontend as they are used
+ *       ({@link Streams}); a cell's magics ({@code %name} lines, a {@code %%name} cell) run in order with its Java
+ *       ({@link Cell}); the value of its last snippet, when that is an expression, is rendered for display.
  *   <li>The compiler sees this JVM's class path: JShell compiles against {@code java.class.path} by default.
  *   <li>The prelude imports are tried one by one; one that does not compile (a package that does not exist yet) is
  *       dropped without a word.
@@ -57,15 +63,30 @@ public final class Engine implements AutoCloseable {
             "import dev.gpush.tensor.*;", "import static dev.gpush.tensor.Tensor.*;", "import dev.gpush.autograd.*;",
             "import dev.gpush.nn.*;", "import dev.gpush.optim.*;", "import dev.gpush.data.*;", "import dev.gpush.io.*;",
             "import dev.gpush.cuda.*;",
+            // display(), updateDisplay(), input(), progress(), plot(): the notebook's helpers
+            "import static dev.gpush.kernel.display.Display.*;", "import static dev.gpush.kernel.display.Plot.*;",
+            "import dev.gpush.kernel.display.Progress;",
             // single-type imports win over java.lang's on-demand one: Module is the layer, not java.lang.Module
             "import dev.gpush.nn.Module;");
 
     private static final Pattern EMPTY_LOCATION = Pattern.compile("(?m)\\R?^\\s*location: class\\s*$");
 
-    private final JShell shell;
-    private final SourceCodeAnalysis analysis;
+    /** How long an interrupted cell may take to stop before the frontend is told that it does not. */
+    static final long INTERRUPT_GRACE_MS = 2000;
+
+    private final List<String> imports;
+    private final Magics magics = Magics.standard();
+    private final MagicContext magicContext = new Context();
+    private JShell shell;
+    private SourceCodeAnalysis analysis;
+    private MainThread control;
     /** Where each snippet came from, by snippet id, to map stack frames ("#12:3") back to source lines. */
     private final Map<String, Origin> origins = new HashMap<>();
+    /** The frontend of the cell that runs, or null between cells. */
+    private volatile Frontend running;
+    private final AtomicLong cells = new AtomicLong();
+    /** Whether the snippet evaluated last was an expression, whose value a cell shows. */
+    private boolean lastWasExpression;
 
     private record Origin(String name, int line) {}
 
@@ -74,9 +95,42 @@ public final class Engine implements AutoCloseable {
     }
 
     public Engine(List<String> imports) {
-        shell = JShell.builder().executionEngine(new LocalExecutionControlProvider(), Map.of()).build();
+        this.imports = List.copyOf(imports);
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // charts and images render without a display
+        }
+        start();
+    }
+
+    private void start() {
+        var provider = new MainThread.Provider();
+        shell = JShell.builder().executionEngine(provider, Map.of()).build();
         analysis = shell.sourceCodeAnalysis();
         imports.forEach(shell::eval); // a rejected import leaves nothing behind
+        control = provider.control;
+    }
+
+    /**
+     * Compiles and runs a throw-away snippet and a completion, so that the user's first cell does not pay the
+     * compiler's warm-up (JVM-NOTES.md: 0.4 to 0.8 s). Front ends call it on a background thread at start-up.
+     */
+    public synchronized void warmUp() {
+        for (SnippetEvent event : shell.eval("int gpush$warmUp = java.util.List.of(1, 2).size();")) {
+            shell.drop(event.snippet());
+        }
+        analysis.completionSuggestions("Tensor.ra", 9, new int[1]);
+    }
+
+    /** Forgets every snippet and starts a fresh session with the prelude, as JShell's {@code /reset}. */
+    public synchronized void reset() {
+        shell.close();
+        origins.clear();
+        start();
+    }
+
+    /** The magics this engine dispatches {@code %name} lines and {@code %%name} cells to. */
+    public Magics magics() {
+        return magics;
     }
 
     public Evaluation eval(String source) {
@@ -91,8 +145,50 @@ public final class Engine implements AutoCloseable {
      * Evaluates every snippet of {@code source}, stopping at the first failure; {@code name} labels its lines. While
      * it runs, the cell's output, displays and input requests go to {@code frontend}.
      */
-    public Evaluation eval(String name, String source, Frontend frontend) {
-        var outcomes = new ArrayList<Outcome>();
+    public synchronized Evaluation eval(String name, String source, Frontend frontend) {
+        Streams.route(frontend);
+        running = frontend;
+        cells.incrementAndGet();
+        try {
+            var outcomes = new ArrayList<Outcome>();
+            MimeBundle result = null;
+            for (Cell.Part part : Cell.parse(source).parts()) {
+                int before = outcomes.size();
+                result = switch (part) {
+                    case Cell.Java java -> evalJava(name, java.source(), outcomes);
+                    case Cell.Magic magic -> runMagic(magic, outcomes);
+                };
+                if (outcomes.size() > before && !outcomes.getLast().ok()) {
+                    return new Evaluation(name, source, outcomes, null);
+                }
+            }
+            return new Evaluation(name, source, outcomes, result);
+        } finally {
+            running = null;
+        }
+    }
+
+    /** Runs a magic; its value, if any, is the result. */
+    private MimeBundle runMagic(Cell.Magic magic, List<Outcome> outcomes) {
+        String text = (magic.body() == null ? "%" : "%%") + magic.name()
+                + (magic.args().isEmpty() ? "" : " " + magic.args());
+        try {
+            Object value = magics.get(magic.name()).run(magicContext, magic.args(), magic.body());
+            outcomes.add(new Outcome(magic.line(), text, null, List.of(), null));
+            return value == null ? null : Renderers.render(value);
+        } catch (MagicException e) {
+            outcomes.add(new Outcome(magic.line(), text, null, List.of(),
+                    new Failure("MagicError", e.getMessage(), List.of(), null)));
+        } catch (Exception e) {
+            outcomes.add(new Outcome(magic.line(), text, null, List.of(),
+                    new Failure(e.getClass().getName(), e.getMessage(), List.of(), null)));
+        }
+        return null;
+    }
+
+    /** Evaluates the snippets of one Java part; returns the rendered value of the last one when it is an expression. */
+    private MimeBundle evalJava(String name, String source, List<Outcome> outcomes) {
+        MimeBundle result = null;
         int offset = 0;
         while (offset < source.length()) {
             String rest = source.substring(offset);
@@ -105,14 +201,23 @@ public final class Engine implements AutoCloseable {
             boolean split = info.completeness() == Completeness.COMPLETE
                     || info.completeness() == Completeness.COMPLETE_WITH_SEMI;
             int lead = text.length() - text.stripLeading().length(); // Note [leading whitespace]
+            control.forgetLastValue();
             Outcome outcome = evalSnippet(name, source, offset + lead, text.substring(lead));
             outcomes.add(outcome);
             if (!outcome.ok()) {
-                break;
+                return null;
             }
+            result = outcome.value() != null && lastWasExpression
+                    ? Renderers.render(control.lastValue(), outcome.value()) : null;
             offset += split ? rest.length() - info.remaining().length() : rest.length();
         }
-        return new Evaluation(name, source, outcomes);
+        return result;
+    }
+
+    /** Whether a snippet's value is shown as a cell's result: an expression, not a declaration or statement. */
+    private static boolean expression(Snippet snippet) {
+        return snippet.kind() == Snippet.Kind.EXPRESSION
+                || snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
     }
 
     /** Evaluates one snippet that starts at {@code start} in {@code source}. */
@@ -121,12 +226,14 @@ public final class Engine implements AutoCloseable {
         String value = null;
         var problems = new ArrayList<Problem>();
         Failure failure = null;
+        lastWasExpression = false;
         // JShell may turn one text into several snippets (int a = 1, b = 2;); later events are updates of others.
         for (SnippetEvent event : shell.eval(text)) {
             if (event.causeSnippet() != null) {
                 continue;
             }
             Snippet snippet = event.snippet();
+            lastWasExpression = expression(snippet);
             int at = start + Math.max(0, text.indexOf(snippet.source()));
             origins.put(snippet.id(), new Origin(name, lineOf(source, at)));
             switch (event.status()) {
@@ -237,9 +344,33 @@ public final class Engine implements AutoCloseable {
         return trimmed.endsWith("{") || trimmed.endsWith("(") ? base + "    " : base;
     }
 
-    /** Stops the cell being evaluated; the session and its variables stay. */
+    /**
+     * Stops the cell being evaluated; the session and its variables stay. A cell that has not stopped after
+     * {@value #INTERRUPT_GRACE_MS} ms is in code that never checks for interruption (a native call, a busy loop in a
+     * library): its frontend is told so, with where it is, instead of leaving the user waiting in silence.
+     */
     public void interrupt() {
-        shell.stop();
+        Frontend frontend = running;
+        long cell = cells.get();
+        control.stop();
+        if (frontend == null) {
+            return;
+        }
+        Thread.ofVirtual().name("gpush-interrupt-watch").start(() -> {
+            try {
+                Thread.sleep(INTERRUPT_GRACE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Thread main = control.running();
+            if (running == frontend && cells.get() == cell && main != null) {
+                var stack = main.getStackTrace();
+                frontend.write(Frontend.Stream.STDERR, "gpush: the cell has not stopped " + INTERRUPT_GRACE_MS
+                        + " ms after the interrupt; it is in code that does not check for interruption"
+                        + (stack.length > 0 ? " (at " + stack[0] + ")" : "") + ". Interrupt again, or restart.\n");
+                control.stop();
+            }
+        });
     }
 
     /** The session's variables as {@code type name = value}, in the order they were defined. */
@@ -286,5 +417,46 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         shell.close();
+    }
+
+    /** The session as magics see it. */
+    private final class Context implements MagicContext {
+        @Override
+        public boolean eval(String source) {
+            var outcomes = new ArrayList<Outcome>();
+            MimeBundle value = evalJava("%magic", source, outcomes);
+            Frontend frontend = Streams.frontend();
+            outcomes.stream().filter(o -> !o.ok()).findFirst().ifPresent(failed -> frontend.write(
+                    Frontend.Stream.STDERR, ErrorFormat.format(new Evaluation("%magic", source, outcomes, null), failed)));
+            if (value != null) {
+                frontend.display(value, null, false);
+            }
+            return outcomes.stream().allMatch(Outcome::ok);
+        }
+
+        @Override
+        public void print(String text) {
+            Streams.frontend().write(Frontend.Stream.STDOUT, text);
+        }
+
+        @Override
+        public void display(Object value) {
+            Streams.frontend().display(Renderers.render(value), null, false);
+        }
+
+        @Override
+        public void addToClasspath(String path) {
+            Engine.this.addToClasspath(path);
+        }
+
+        @Override
+        public List<String> vars() {
+            return Engine.this.vars();
+        }
+
+        @Override
+        public Magics magics() {
+            return magics;
+        }
     }
 }

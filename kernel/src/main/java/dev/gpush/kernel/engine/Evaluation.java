@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The result of {@link Engine#eval(String, String)}: one outcome per snippet evaluated, in order. Evaluation stops
- * at the first snippet that fails, so only the last outcome can be a failure.
+ * The result of {@link Engine#eval(String, String)}: one outcome per snippet (or magic) evaluated, in order.
+ * Evaluation stops at the first one that fails, so only the last outcome can be a failure. {@code result} is the
+ * rendered value of the cell's last snippet when that is an expression (or a magic's value), else null.
  */
-public record Evaluation(String name, String source, List<Outcome> outcomes) {
+public record Evaluation(String name, String source, List<Outcome> outcomes, MimeBundle result) {
 
     public Evaluation {
         outcomes = List.copyOf(outcomes);

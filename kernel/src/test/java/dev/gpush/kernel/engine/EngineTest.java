@@ -127,7 +127,7 @@ class EngineTest {
     @Test
     void snippetsSeeTheClassPathOfThisJvm() {
         var evaluation = engine.eval(
-                "dev.gpush.kernel.Engine.class.getClassLoader() == ClassLoader.getSystemClassLoader()");
+                "dev.gpush.kernel.engine.Engine.class.getClassLoader() == ClassLoader.getSystemClassLoader()");
 
         assertTrue(evaluation.ok(), () -> evaluation.toString());
         assertEquals("true", evaluation.outcomes().getFirst().value(), "snippets share this JVM's classes");
