@@ -5,6 +5,7 @@ import dev.gpush.kernel.engine.Outcome.Frame;
 import dev.gpush.kernel.engine.Outcome.Problem;
 import dev.gpush.kernel.display.Renderers;
 import dev.gpush.magics.MagicContext;
+import dev.gpush.magics.MagicContext.Variable;
 import dev.gpush.magics.MagicException;
 import dev.gpush.magics.Magics;
 import java.util.ArrayList;
@@ -123,6 +124,10 @@ public final class Engine implements AutoCloseable {
 
     /** Forgets every snippet and starts a fresh session with the prelude, as JShell's {@code /reset}. */
     public synchronized void reset() {
+        restart();
+    }
+
+    private void restart() {
         shell.close();
         origins.clear();
         start();
@@ -173,12 +178,16 @@ public final class Engine implements AutoCloseable {
         String text = (magic.body() == null ? "%" : "%%") + magic.name()
                 + (magic.args().isEmpty() ? "" : " " + magic.args());
         try {
-            Object value = magics.get(magic.name()).run(magicContext, magic.args(), magic.body());
+            var found = magics.get(magic.name());
+            Object value = control.call(() -> found.run(magicContext, magic.args(), magic.body()));
             outcomes.add(new Outcome(magic.line(), text, null, List.of(), null));
             return value == null ? null : Renderers.render(value);
         } catch (MagicException e) {
             outcomes.add(new Outcome(magic.line(), text, null, List.of(),
                     new Failure("MagicError", e.getMessage(), List.of(), null)));
+        } catch (Interrupted e) {
+            outcomes.add(new Outcome(magic.line(), text, null, List.of(),
+                    new Failure(Interrupted.class.getName(), e.getMessage(), List.of(), null)));
         } catch (Exception e) {
             outcomes.add(new Outcome(magic.line(), text, null, List.of(),
                     new Failure(e.getClass().getName(), e.getMessage(), List.of(), null)));
@@ -435,8 +444,44 @@ public final class Engine implements AutoCloseable {
         }
 
         @Override
+        public Object evalValue(String expression) {
+            var outcomes = new ArrayList<Outcome>();
+            evalJava("%magic", expression, outcomes);
+            var failed = outcomes.stream().filter(o -> !o.ok()).findFirst();
+            if (failed.isPresent()) {
+                throw new MagicException(ErrorFormat.format(new Evaluation("%magic", expression, outcomes, null),
+                        failed.get()).strip());
+            }
+            if (outcomes.size() != 1 || !lastWasExpression) {
+                throw new MagicException("expected one Java expression, got: " + expression);
+            }
+            return control.lastValue();
+        }
+
+        @Override
         public void print(String text) {
             Streams.frontend().write(Frontend.Stream.STDOUT, text);
+        }
+
+        @Override
+        public void printError(String text) {
+            Streams.frontend().write(Frontend.Stream.STDERR, text);
+        }
+
+        @Override
+        public void setNextInput(String text) {
+            Streams.frontend().setNextInput(text);
+        }
+
+        @Override
+        public List<Variable> variables() {
+            return shell.variables().filter(v -> shell.status(v).isActive())
+                    .map(v -> new Variable(v.name(), v.typeName(), shell.varValue(v))).toList();
+        }
+
+        @Override
+        public void reset() {
+            restart(); // the cell holds the engine's lock already
         }
 
         @Override
@@ -447,11 +492,6 @@ public final class Engine implements AutoCloseable {
         @Override
         public void addToClasspath(String path) {
             Engine.this.addToClasspath(path);
-        }
-
-        @Override
-        public List<String> vars() {
-            return Engine.this.vars();
         }
 
         @Override

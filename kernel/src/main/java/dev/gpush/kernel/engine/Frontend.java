@@ -23,6 +23,9 @@ public interface Frontend {
     /** Clears the cell's output; with {@code wait}, only when the next output arrives (Jupyter's clear_output). */
     default void clearOutput(boolean wait) {}
 
+    /** Puts text into the user's next input: the next notebook cell (set_next_input), the REPL's line buffer. */
+    default void setNextInput(String text) {}
+
     /** Asks the user for one line of input; {@code password} hides what is typed. */
     String input(String prompt, boolean password) throws IOException;
 

@@ -76,6 +76,11 @@ final class MainThread extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
+        if (Thread.currentThread() == thread) { // a magic on the main thread evaluating Java: run it right here
+            Object value = doit.invoke(null);
+            lastValue = value;
+            return valueString(value);
+        }
         Future<Object> result = main.submit(() -> {
             thread = Thread.currentThread();
             thread.setContextClassLoader(doit.getDeclaringClass().getClassLoader()); // snippets' classes by name
@@ -95,6 +100,27 @@ final class MainThread extends DirectExecutionControl {
         }
         lastValue = value;
         return valueString(value);
+    }
+
+    /**
+     * Runs {@code task} on the main thread and waits for it, as a snippet runs: magics run this way, so that an
+     * interrupt reaches them and they see the cell's thread-local state.
+     */
+    <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+        Future<T> result = main.submit(() -> {
+            thread = Thread.currentThread();
+            Thread.interrupted();
+            try {
+                return task.call();
+            } finally {
+                thread = null;
+            }
+        });
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The object the last snippet evaluated to (null for statements and declarations without a value). */

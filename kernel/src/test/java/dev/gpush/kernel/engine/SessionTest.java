@@ -176,6 +176,18 @@ public class SessionTest {
     }
 
     @Test
+    void magicsFromTheClassPathRunOnTheMainThreadAndSeeTheSession() {
+        var r = new Recorder();
+        assertTrue(eval(r, "int answer = 42;").ok());
+        var evaluation = eval(r, "%echo Thread.currentThread().getName() + \" \" + answer");
+        assertTrue(evaluation.ok(), evaluation::toString);
+        assertEquals("gpush-main 42\n", r.stdout());
+        assertEquals("the body", eval(r, "%%echo 1\n  the body  ").result().text());
+        var bad = eval(r, "%echo notAName");
+        assertTrue(bad.failed().orElseThrow().failure().message().contains("cannot find symbol"), bad::toString);
+    }
+
+    @Test
     void anUnknownMagicIsAClearErrorAndTheSessionGoesOn() {
         var r = new Recorder();
         var evaluation = eval(r, "%nosuchmagic 1 2");
