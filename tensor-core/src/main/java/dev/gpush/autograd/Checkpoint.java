@@ -3,6 +3,7 @@ package dev.gpush.autograd;
 import dev.gpush.amp.Autocast;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Generator;
+import dev.gpush.tensor.Scope;
 import dev.gpush.tensor.Storage;
 import dev.gpush.tensor.Tensor;
 
@@ -37,6 +38,12 @@ import java.util.function.Function;
  *       backward) is refused.</li>
  *   <li>With grad mode off, {@code fn} simply runs.</li>
  * </ul>
+ *
+ * <p>Note [checkpoint scopes]: the forward under no-grad and each recomputation run in a scope of their own that
+ * keeps only what leaves them (the output; the inputs' gradients). Without it, a training step inside an outer
+ * {@code Scope} would hold every intermediate of every checkpointed block until the step ends, since a scope holds
+ * what was made in it: more memory than no checkpointing at all. Parameters' gradients and buffers updated inside
+ * are library-kept tensors, which no scope closes.
  */
 public final class Checkpoint {
     private Checkpoint() {}
@@ -60,8 +67,8 @@ public final class Checkpoint {
         Generator gen = Generator.defaultGenerator();
         Recompute recompute = new Recompute(fn, ins, gen.seed(), gen.offset(), Autocast.mode(), preserveRngState);
         Tensor result;
-        try (GradMode off = GradMode.disable()) {
-            result = fn.apply(ins);
+        try (Scope scope = Scope.open(); GradMode off = GradMode.disable()) { // Note [checkpoint scopes]
+            result = scope.keep(fn.apply(ins));
         }
         if (result == null) throw new NullPointerException("checkpoint: the checkpointed function returned null");
         if (!result.isFloatingPoint()) return result;
@@ -116,15 +123,17 @@ public final class Checkpoint {
             if (GradMode.isEnabled())   // the engine records gradient ops only under createGraph
                 throw new UnsupportedOperationException("checkpoint: createGraph (double backward) through a "
                         + "checkpointed function is not supported; run the function without Checkpoint.apply");
-            List<Tensor> detached = new ArrayList<>(inputs.size());
-            for (Tensor x : inputs)
-                detached.add(x == null ? null : x.detach().requiresGrad(x.requiresGrad()));
-            Tensor out = rerun(Collections.unmodifiableList(detached));
-            if (out.gradEdge() != null) Engine.backward(out, g, false, false);
             Tensor[] r = new Tensor[inputs.size() + 1];
-            for (int i = 0; i < inputs.size(); i++) {
-                Tensor d = detached.get(i);
-                r[i] = d == null ? null : d.grad();
+            try (Scope scope = Scope.open()) { // Note [checkpoint scopes]
+                List<Tensor> detached = new ArrayList<>(inputs.size());
+                for (Tensor x : inputs)
+                    detached.add(x == null ? null : x.detach().requiresGrad(x.requiresGrad()));
+                Tensor out = rerun(Collections.unmodifiableList(detached));
+                if (out.gradEdge() != null) Engine.backward(out, g, false, false);
+                for (int i = 0; i < inputs.size(); i++) {
+                    Tensor d = detached.get(i);
+                    r[i] = d == null ? null : d.grad(); // gradients are library-kept: no scope closes them
+                }
             }
             gradFor = g;
             cached = r;

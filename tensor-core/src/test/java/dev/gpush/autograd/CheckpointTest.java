@@ -11,6 +11,7 @@ import dev.gpush.nn.Sequential;
 import dev.gpush.optim.SGD;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Generator;
+import dev.gpush.tensor.Scope;
 import dev.gpush.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,39 @@ class CheckpointTest {
         long checkpointed = Checkpoint.savedBytes(run(block, x, true).sum());
         assertEquals(64L * 8 * 4, checkpointed, "the checkpointed graph keeps just x");
         assertTrue(checkpointed * 4 < plain, "checkpointed " + checkpointed + " bytes, plain " + plain);
+    }
+
+    /** A block of {@code depth} pairs of small ops: each makes a tensor that a scope would hold. */
+    private static Tensor deepBlock(Tensor x, int depth) {
+        Tensor h = x;
+        for (int i = 0; i < depth; i++) h = h.mul(1.01).tanh();
+        return h;
+    }
+
+    /** The tensors an outer scope holds after a plain forward, a checkpointed forward, and its backward. */
+    private static int[] heldInAScope(int depth) {
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.randn(8, 16).requiresGrad(true);
+            int start = scope.size();
+            Tensor plain = deepBlock(x, depth);
+            int heldByPlain = scope.size() - start;
+            int before = scope.size();
+            Tensor y = Checkpoint.apply(xs -> deepBlock(xs.get(0), depth), x);
+            int heldAfterForward = scope.size() - before;
+            y.sum().backward();
+            int heldAfterBackward = scope.size() - before;
+            assertArrayEquals(plain.toFloatArray(), y.toFloatArray());
+            assertNotNull(x.grad());
+            return new int[] {heldByPlain, heldAfterForward, heldAfterBackward};
+        }
+    }
+
+    @Test void insideAScopeTheBlocksIntermediatesAreFreedInForwardAndInBackward() {
+        int[] shallow = heldInAScope(10), deep = heldInAScope(20);
+        assertTrue(deep[0] >= shallow[0] + 20, "a plain forward holds every intermediate");
+        assertTrue(shallow[1] <= 2, "forward held " + shallow[1]); // the output and the node's trigger
+        assertEquals(shallow[1], deep[1], "the checkpointed forward holds the same whatever the depth");
+        assertEquals(shallow[2], deep[2], "and so does its backward");
     }
 
     @Test void parametersLearnEvenWhenNoInputRequiresGrad() {
