@@ -70,7 +70,11 @@ public final class Engine {
                     if (t != null) accumulate(t, g, createGraph, handedOut);
                 }
                 if (node.leaf != null) {
-                    if (targets == null) accumulate(node.leaf, g, createGraph, handedOut);
+                    if (targets == null) {
+                        accumulate(node.leaf, g, createGraph, handedOut);
+                        if (node.postAccumulateHooks != null)
+                            for (var hook : List.copyOf(node.postAccumulateHooks)) hook.accept(node.leaf);
+                    }
                     continue;
                 }
                 node.checkSaved();

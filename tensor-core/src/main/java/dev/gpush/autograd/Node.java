@@ -38,6 +38,7 @@ public final class Node {
     final int[] savedVersions;
     final Tensor leaf;            // non-null for an accumulate node
     List<UnaryOperator<Tensor>> hooks;
+    List<java.util.function.Consumer<Tensor>> postAccumulateHooks; // accumulate nodes only: run after grad() is set
     WeakReference<Tensor> retained;
 
     private Node(String name, Node[] next, Grad[] grads, int[][] inputShapes, DType[] inputDtypes, Tensor[] saved,
@@ -84,6 +85,14 @@ public final class Node {
         if (hooks == null) hooks = new ArrayList<>(2);
         hooks.add(hook);
         return () -> hooks.remove(hook);
+    }
+
+    /** Runs {@code hook} on the leaf after backward has added into its {@code grad()} (accumulate nodes only). */
+    public Handle addPostAccumulateHook(java.util.function.Consumer<Tensor> hook) {
+        if (leaf == null) throw new IllegalStateException("post-accumulate-grad hooks can only be registered on leaf tensors");
+        if (postAccumulateHooks == null) postAccumulateHooks = new ArrayList<>(1);
+        postAccumulateHooks.add(hook);
+        return () -> postAccumulateHooks.remove(hook);
     }
 
     public void retainGradOf(Tensor t) { retained = new WeakReference<>(t); }

@@ -229,6 +229,16 @@ public final class Tensor implements AutoCloseable {
         return n.addHook(hook);
     }
 
+    /**
+     * Runs {@code hook} on this leaf after backward has accumulated into its {@link #grad()} (PyTorch's
+     * {@code register_post_accumulate_grad_hook}; DistributedDataParallel reduces gradients from it).
+     */
+    public Node.Handle registerPostAccumulateGradHook(java.util.function.Consumer<Tensor> hook) {
+        if (gradFn != null || !requiresGrad)
+            throw new IllegalStateException("post-accumulate-grad hooks can only be registered on leaf tensors that require grad");
+        return gradEdge().addPostAccumulateHook(hook);
+    }
+
     /** A tensor sharing this one's storage, outside the graph. */
     public Tensor detach() { return Views.detach(this); }
     public Tensor detach_() { gradFn = null; requiresGrad = false; return this; }

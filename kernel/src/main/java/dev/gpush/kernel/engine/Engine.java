@@ -63,7 +63,7 @@ public final class Engine implements AutoCloseable {
             // the library, package by package; the ones not built yet are skipped
             "import dev.gpush.tensor.*;", "import static dev.gpush.tensor.Tensor.*;", "import dev.gpush.autograd.*;",
             "import dev.gpush.nn.*;", "import dev.gpush.optim.*;", "import dev.gpush.data.*;", "import dev.gpush.io.*;",
-            "import dev.gpush.cuda.*;",
+            "import dev.gpush.cuda.*;", "import dev.gpush.distributed.*;",
             // display(), updateDisplay(), input(), progress(), plot(): the notebook's helpers
             "import static dev.gpush.kernel.display.Display.*;", "import static dev.gpush.kernel.display.Plot.*;",
             "import dev.gpush.kernel.display.Progress;",
