@@ -133,7 +133,7 @@ public final class LaunchCommand implements Callable<Integer> {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -42,12 +42,18 @@ public final class WorkerGroup {
     /** One worker to start: its global rank, command and extra environment. */
     public record Spec(int rank, List<String> command, Map<String, String> environment) {}
 
-    /** How the group ended: exit code 0 and rank -1 when all succeeded, else the first failing worker's. */
-    public record Result(int exitCode, int failedRank, List<String> lastLines) {
+    /**
+     * How the group ended: exit code 0 and rank -1 when all succeeded, else the first failing worker's; and how each
+     * worker ended, in rank order (a worker stopped because another failed shows the signal's exit code).
+     */
+    public record Result(int exitCode, int failedRank, List<String> lastLines, List<Ended> workers) {
         public boolean succeeded() { return exitCode == 0; }
     }
 
-    private record Worker(int rank, Process process, List<Thread> pumps, ArrayDeque<String> last) {}
+    /** One worker's end: its exit code and how long it ran. */
+    public record Ended(int rank, int exitCode, double seconds) {}
+
+    private record Worker(int rank, Process process, List<Thread> pumps, ArrayDeque<String> last, long started) {}
 
     private final List<Worker> workers = new ArrayList<>();
 
@@ -69,11 +75,12 @@ public final class WorkerGroup {
         var builder = new ProcessBuilder(spec.command());
         builder.environment().putAll(spec.environment());
         builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        long started = System.nanoTime();
         Process p = builder.start();
         var last = new ArrayDeque<String>();
         var pumps = List.of(pump(spec.rank(), p.getInputStream(), false, sink, last),
                 pump(spec.rank(), p.getErrorStream(), true, sink, last));
-        workers.add(new Worker(spec.rank(), p, pumps, last));
+        workers.add(new Worker(spec.rank(), p, pumps, last, started));
     }
 
     private static Thread pump(int rank, InputStream in, boolean stderr, Sink sink, ArrayDeque<String> last) {
@@ -98,17 +105,28 @@ public final class WorkerGroup {
     /** Waits for the group to end (see the class rules). */
     public Result await() throws InterruptedException {
         var exited = new LinkedBlockingQueue<Worker>();
-        for (Worker w : workers) w.process().onExit().thenRun(() -> exited.add(w));
+        var ends = new java.util.concurrent.ConcurrentHashMap<Integer, Ended>();
+        for (Worker w : workers)
+            w.process().onExit().thenRun(() -> {
+                ends.put(w.rank(), new Ended(w.rank(), w.process().exitValue(), (System.nanoTime() - w.started()) / 1e9));
+                exited.add(w);
+            });
         Worker failed = null;
         for (int done = 0; done < workers.size() && failed == null; done++) {
             Worker w = exited.take();
             if (w.process().exitValue() != 0) failed = w;
         }
         if (failed != null) stop();
-        for (Worker w : workers) for (Thread t : w.pumps()) t.join(TimeUnit.SECONDS.toMillis(GRACE_SECONDS));
-        if (failed == null) return new Result(0, -1, List.of());
+        for (Worker w : workers) {
+            for (Thread t : w.pumps()) t.join(TimeUnit.SECONDS.toMillis(GRACE_SECONDS));
+            w.process().waitFor(GRACE_SECONDS, TimeUnit.SECONDS); // so that its end is in the summary
+        }
+        List<Ended> summary = workers.stream().map(w -> ends.getOrDefault(w.rank(),
+                new Ended(w.rank(), w.process().isAlive() ? -1 : w.process().exitValue(),
+                        (System.nanoTime() - w.started()) / 1e9))).toList();
+        if (failed == null) return new Result(0, -1, List.of(), summary);
         synchronized (failed.last()) {
-            return new Result(failed.process().exitValue(), failed.rank(), List.copyOf(failed.last()));
+            return new Result(failed.process().exitValue(), failed.rank(), List.copyOf(failed.last()), summary);
         }
     }
 
