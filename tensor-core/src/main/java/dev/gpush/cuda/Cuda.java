@@ -116,6 +116,29 @@ public final class Cuda {
         return released;
     }
 
+    /** Whether allocation sites are being recorded on {@code device}. */
+    public static boolean isRecordingMemoryHistory(int device) {
+        CudaDevice d = isAvailable() ? CudaDevice.existing(device) : null;
+        return d != null && d.allocator().isRecordingHistory();
+    }
+
+    /**
+     * The live allocations of {@code device} grouped by where they were made, largest first; blocks allocated while
+     * history was not recorded count under "unknown". Empty without CUDA or before the device was used.
+     */
+    public static java.util.List<MemorySite> memorySites(int device) {
+        CudaDevice d = isAvailable() ? CudaDevice.existing(device) : null;
+        if (d == null) return java.util.List.of();
+        var bySite = new java.util.HashMap<String, long[]>();
+        for (Block b : d.allocator().liveBlocks()) {
+            long[] t = bySite.computeIfAbsent(b.site == null ? "unknown" : b.site, k -> new long[2]);
+            t[0] += b.requested;
+            t[1]++;
+        }
+        return bySite.entrySet().stream().map(e -> new MemorySite(e.getKey(), e.getValue()[0], (int) e.getValue()[1]))
+                .sorted(java.util.Comparator.comparingLong(MemorySite::bytes).reversed()).toList();
+    }
+
     /** Records where each allocation is made, for out-of-memory errors and {@code %memory --sites}. */
     public static void recordMemoryHistory(boolean on) {
         for (int i = 0; i < deviceCount(); i++) CudaDevice.get(i).allocator().recordHistory(on);
