@@ -60,8 +60,8 @@ public final class DeviceMagic implements Magic {
             DeviceProperties p = Cuda.getDeviceProperties(i);
             MemInfo m = Cuda.memGetInfo(i);
             table.row(i == current ? "*" : "", "cuda:" + i, p.name(), p.major() + "." + p.minor(),
-                    p.multiProcessorCount(), Memory.bytes(m.total() - m.free()) + " / " + Memory.bytes(m.total()),
-                    Memory.bytes(Cuda.memoryAllocated(i)), Memory.bytes(Cuda.memoryReserved(i)));
+                    p.multiProcessorCount(), Sizes.bytes(m.total() - m.free()) + " / " + Sizes.bytes(m.total()),
+                    Sizes.bytes(Cuda.memoryAllocated(i)), Sizes.bytes(Cuda.memoryReserved(i)));
         }
         return table.note("* the current device. Utilisation, temperature and power need NVML, not wired yet.");
     }

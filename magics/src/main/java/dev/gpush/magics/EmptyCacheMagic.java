@@ -31,8 +31,8 @@ public final class EmptyCacheMagic implements Magic {
             long before = Memory.heapUsed();
             System.gc();
             Thread.sleep(50); // let the cleaners free what the collection found unreachable
-            text.append("garbage collection: Java heap ").append(Memory.bytes(before)).append(" -> ")
-                    .append(Memory.bytes(Memory.heapUsed())).append('\n');
+            text.append("garbage collection: Java heap ").append(Sizes.bytes(before)).append(" -> ")
+                    .append(Sizes.bytes(Memory.heapUsed())).append('\n');
         }
         if (!Cuda.isAvailable()) {
             text.append("CUDA is not available (").append(Cuda.unavailableReason()).append("): no GPU cache to empty.\n");
@@ -45,8 +45,8 @@ public final class EmptyCacheMagic implements Magic {
             for (int i = 0; i < before.length; i++) {
                 long reserved = before[i];
                 long after = Cuda.memoryReserved(i);
-                text.append("cuda:").append(i).append(": reserved ").append(Memory.bytes(reserved)).append(" -> ")
-                        .append(Memory.bytes(after)).append(", freed ").append(Memory.bytes(reserved - after))
+                text.append("cuda:").append(i).append(": reserved ").append(Sizes.bytes(reserved)).append(" -> ")
+                        .append(Sizes.bytes(after)).append(", freed ").append(Sizes.bytes(reserved - after))
                         .append('\n');
             }
         }

@@ -18,6 +18,15 @@ public interface MagicContext {
     boolean eval(String source);
 
     /**
+     * As {@link #eval(String)}, with errors and stack frames naming {@code name} and the line of {@code source}
+     * ({@code model.jsh:12}), as {@code %run FILE} needs. The engine labels them {@code %magic} until it implements
+     * this.
+     */
+    default boolean eval(String name, String source) {
+        return eval(source);
+    }
+
+    /**
      * Evaluates one Java expression and returns its value as an object (a {@code Runnable} to time, say). Throws
      * {@link MagicException} with the compiler's or the exception's message when it fails.
      */

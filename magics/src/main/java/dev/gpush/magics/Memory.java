@@ -1,14 +1,9 @@
 package dev.gpush.magics;
 
-/** Byte counts as people read them, and the Java heap: shared by the GPU magics. */
+/** The Java heap and the CPU, as the GPU magics show them without a GPU. */
 final class Memory {
 
     private Memory() {}
-
-    /** Bytes as PyTorch prints them ({@code 1.50 GiB}). */
-    static String bytes(long n) {
-        return dev.gpush.cuda.Bytes.format(n);
-    }
 
     static long heapUsed() {
         Runtime r = Runtime.getRuntime();
@@ -18,7 +13,7 @@ final class Memory {
     /** {@code used 1.2 GiB of 4.0 GiB (committed 2.0 GiB)}. */
     static String heap() {
         Runtime r = Runtime.getRuntime();
-        return "used " + bytes(heapUsed()) + " of " + bytes(r.maxMemory()) + " (committed " + bytes(r.totalMemory()) + ")";
+        return "used " + Sizes.bytes(heapUsed()) + " of " + Sizes.bytes(r.maxMemory()) + " (committed " + Sizes.bytes(r.totalMemory()) + ")";
     }
 
     /** The CPU's model name from /proc/cpuinfo, or the architecture. */

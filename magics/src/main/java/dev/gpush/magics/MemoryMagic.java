@@ -66,7 +66,7 @@ public final class MemoryMagic implements Magic {
         Map<String, Long> stats = Cuda.memoryStats(device);
         var text = new StringBuilder(Cuda.memorySummary(device));
         text.append("live tensors (active blocks): ").append(stats.getOrDefault("active.all.current", 0L))
-                .append(", ").append(Memory.bytes(stats.getOrDefault("active_bytes.all.current", 0L))).append('\n');
+                .append(", ").append(Sizes.bytes(stats.getOrDefault("active_bytes.all.current", 0L))).append('\n');
         if (sites) {
             text.append(sites(device));
         }
@@ -82,7 +82,7 @@ public final class MemoryMagic implements Magic {
         }
         List<MemorySite> all = Cuda.memorySites(device);
         var table = new Table("largest live allocations by where they were made", "bytes", "blocks", "made at");
-        all.stream().limit(SITES).forEach(s -> table.row(Memory.bytes(s.bytes()), s.count(), s.site()));
+        all.stream().limit(SITES).forEach(s -> table.row(Sizes.bytes(s.bytes()), s.count(), s.site()));
         if (all.size() > SITES) {
             table.note("... and " + (all.size() - SITES) + " more sites");
         }

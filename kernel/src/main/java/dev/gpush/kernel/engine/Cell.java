@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 record Cell(List<Part> parts) {
 
-    private static final Pattern MAGIC = Pattern.compile("^\\s*(%%?)([A-Za-z_][\\w.-]*)(?:[ \\t]+(.*))?$");
+    private static final Pattern MAGIC = Pattern.compile("^\\s*(%%?)([A-Za-z_][\\w.-]*\\??)(?:[ \\t]+(.*))?$");
 
     sealed interface Part permits Java, Magic {}
 

@@ -67,6 +67,8 @@ public final class Engine implements AutoCloseable {
             // display(), updateDisplay(), input(), progress(), plot(): the notebook's helpers
             "import static dev.gpush.kernel.display.Display.*;", "import static dev.gpush.kernel.display.Plot.*;",
             "import dev.gpush.kernel.display.Progress;",
+            // a cell can define and register its own magic
+            "import dev.gpush.magics.Magic;", "import dev.gpush.magics.MagicContext;", "import dev.gpush.magics.Magics;",
             // single-type imports win over java.lang's on-demand one: Module is the layer, not java.lang.Module
             "import dev.gpush.nn.Module;");
 
@@ -86,6 +88,8 @@ public final class Engine implements AutoCloseable {
     /** The frontend of the cell that runs, or null between cells. */
     private volatile Frontend running;
     private final AtomicLong cells = new AtomicLong();
+    /** Set by a magic's {@code context.reset()}: the session restarts when the magic returns. */
+    private boolean resetRequested;
     /** Whether the snippet evaluated last was an expression, whose value a cell shows. */
     private boolean lastWasExpression;
 
@@ -179,7 +183,15 @@ public final class Engine implements AutoCloseable {
                 + (magic.args().isEmpty() ? "" : " " + magic.args());
         try {
             var found = magics.get(magic.name());
-            Object value = control.call(() -> found.run(magicContext, magic.args(), magic.body()));
+            Object value;
+            try {
+                value = control.call(() -> found.run(magicContext, magic.args(), magic.body()));
+            } finally {
+                if (resetRequested) { // a magic cannot restart the session from the main thread that it shuts down
+                    resetRequested = false;
+                    restart();
+                }
+            }
             outcomes.add(new Outcome(magic.line(), text, null, List.of(), null));
             return value == null ? null : Renderers.render(value);
         } catch (MagicException e) {
@@ -432,11 +444,16 @@ public final class Engine implements AutoCloseable {
     private final class Context implements MagicContext {
         @Override
         public boolean eval(String source) {
+            return eval("%magic", source);
+        }
+
+        @Override
+        public boolean eval(String name, String source) {
             var outcomes = new ArrayList<Outcome>();
-            MimeBundle value = evalJava("%magic", source, outcomes);
+            MimeBundle value = evalJava(name, source, outcomes);
             Frontend frontend = Streams.frontend();
             outcomes.stream().filter(o -> !o.ok()).findFirst().ifPresent(failed -> frontend.write(
-                    Frontend.Stream.STDERR, ErrorFormat.format(new Evaluation("%magic", source, outcomes, null), failed)));
+                    Frontend.Stream.STDERR, ErrorFormat.format(new Evaluation(name, source, outcomes, null), failed)));
             if (value != null) {
                 frontend.display(value, null, false);
             }
@@ -446,7 +463,11 @@ public final class Engine implements AutoCloseable {
         @Override
         public Object evalValue(String expression) {
             var outcomes = new ArrayList<Outcome>();
+            var before = shell.snippets().map(Snippet::id).collect(Collectors.toSet());
             evalJava("%magic", expression, outcomes);
+            // the value goes to the magic, not into the session: no $N variable is left behind
+            shell.snippets().filter(s -> !before.contains(s.id()) && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
+                    .toList().forEach(shell::drop);
             var failed = outcomes.stream().filter(o -> !o.ok()).findFirst();
             if (failed.isPresent()) {
                 throw new MagicException(ErrorFormat.format(new Evaluation("%magic", expression, outcomes, null),
@@ -481,7 +502,7 @@ public final class Engine implements AutoCloseable {
 
         @Override
         public void reset() {
-            restart(); // the cell holds the engine's lock already
+            resetRequested = true; // runMagic restarts once the magic has returned; the cell holds the lock already
         }
 
         @Override

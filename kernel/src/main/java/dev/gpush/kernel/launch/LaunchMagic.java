@@ -79,7 +79,10 @@ public final class LaunchMagic implements Magic {
     private static WorkerGroup.Result launch(MagicContext context, LaunchPlan plan, List<String> command) {
         var specs = new ArrayList<WorkerGroup.Spec>();
         for (int local = 0; local < plan.nprocPerNode(); local++) {
-            specs.add(new WorkerGroup.Spec(plan.rank(local), command, plan.environment(local, 0)));
+            var environment = new java.util.HashMap<String, String>();
+            context.magics().environment().applyTo(environment); // what %env set
+            environment.putAll(plan.environment(local, 0));
+            specs.add(new WorkerGroup.Spec(plan.rank(local), command, environment));
         }
         WorkerGroup group;
         try {
