@@ -19,12 +19,14 @@ import java.util.Map;
  * @param heap the JVM heap: allocation-heavy workloads (the add and matmul outputs) slow down while it grows,
  *             since new heap pages are slow to touch first (a fresh 4 MB array took ~1 ms instead of 0.15 ms
  *             on the 2-core VM gpush is developed on, until the heap stopped growing)
+ * @param gpu  the GPU's name and driver when the bench runs on CUDA, else null
  */
-record Machine(String cpu, int cores, String java, int threads, String blas, double busy, String heap) {
+record Machine(String cpu, int cores, String java, int threads, String blas, double busy, String heap, String gpu) {
 
     static final int BUSY_WINDOW_MS = 300;
 
-    static Machine describe() {
+    /** This machine; {@code cuda} adds the GPU (and must only be true once CUDA is known to be available). */
+    static Machine describe(boolean cuda) {
         String blas = Blas.available()
                 ? Blas.config() + ", " + Blas.threads() + " threads"
                 : "none (Java loops): " + Blas.unavailableReason();
@@ -32,7 +34,7 @@ record Machine(String cpu, int cores, String java, int threads, String blas, dou
         String heap = (rt.totalMemory() >> 20) + " MB committed of " + (rt.maxMemory() >> 20) + " MB max";
         return new Machine(cpuModel(), rt.availableProcessors(),
                 Runtime.version() + " (" + System.getProperty("java.vm.name") + ")", Parallel.threads(), blas,
-                busyShare(), heap);
+                busyShare(), heap, cuda ? Gpu.describe() : null);
     }
 
     /** True when something else kept more than a quarter of the cores busy: timings will be noisy. */
@@ -50,6 +52,7 @@ record Machine(String cpu, int cores, String java, int threads, String blas, dou
             m.put("busy", String.format(Locale.ROOT, "%.0f%% of the cores' time over %d ms before the run",
                     100 * busy, BUSY_WINDOW_MS));
         m.put("heap", heap);
+        if (gpu != null) m.put("gpu", gpu);
         return m;
     }
 

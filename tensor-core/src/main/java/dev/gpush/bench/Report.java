@@ -11,34 +11,54 @@ import java.util.Map;
 final class Report {
     private Report() {}
 
+    static final String GPUSH = "gpush";
+
     /**
-     * One row per gpush result; with NumPy results, their median and range beside it and the speed ratio:
-     * how many times faster gpush is ({@code gpush/numpy} for rates, {@code numpy/gpush} for times).
+     * One row per workload and unit, in the workloads' order: gpush's median and range, then for each of
+     * {@code others} (e.g. torch, numpy) its median and range and the ratio "gpush vs X", how many times better
+     * gpush does: {@code gpush/X} for rates, {@code X/gpush} for times and memory. A missing result shows n/a and
+     * no ratio. Names are left-aligned, numbers right-aligned, every line as wide as the header.
      */
-    static String table(List<Result> gpush, List<Result> numpy) {
-        boolean withNumpy = numpy != null && !numpy.isEmpty();
+    static String table(List<Workload> workloads, List<Result> results, List<String> others) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(withNumpy
-                ? new String[]{"workload", "unit", "gpush", "min - max", "numpy", "min - max", "gpush speed vs numpy"}
-                : new String[]{"workload", "unit", "median", "min - max", "runs"});
-        for (Result g : gpush) {
-            String[] row = withNumpy ? new String[7] : new String[5];
-            row[0] = g.workload();
-            row[1] = g.unit();
-            row[2] = num(g.median());
-            row[3] = num(g.min()) + " - " + num(g.max());
-            if (!withNumpy) {
-                row[4] = Integer.toString(g.runs());
-            } else {
-                Result n = numpy.stream().filter(r -> r.workload().equals(g.workload()) && r.unit().equals(g.unit()))
-                        .findFirst().orElse(null);
-                row[4] = n == null ? "n/a" : num(n.median());
-                row[5] = n == null ? "" : num(n.min()) + " - " + num(n.max());
-                row[6] = n == null ? "" : String.format(Locale.ROOT, "%.2fx",
-                        g.higherIsBetter() ? g.median() / n.median() : n.median() / g.median());
+        List<String> header = new ArrayList<>(List.of("workload", "unit", GPUSH, "min - max"));
+        if (others.isEmpty()) header.add("runs");
+        for (String o : others) header.addAll(List.of(o, "min - max", "gpush vs " + o));
+        rows.add(header.toArray(String[]::new));
+        for (Workload w : workloads)
+            for (Workload.Metric m : w.metrics()) {
+                List<String> row = new ArrayList<>(List.of(w.name(), m.unit()));
+                Result g = find(results, w.name(), m.unit(), GPUSH);
+                row.add(g == null ? "n/a" : num(g.median()));
+                row.add(range(g));
+                if (others.isEmpty()) row.add(g == null ? "" : Integer.toString(g.runs()));
+                for (String o : others) {
+                    Result r = find(results, w.name(), m.unit(), o);
+                    row.add(r == null ? "n/a" : num(r.median()));
+                    row.add(range(r));
+                    row.add(g == null || r == null ? "" : String.format(Locale.ROOT, "%.2fx",
+                            m.higherIsBetter() ? g.median() / r.median() : r.median() / g.median()));
+                }
+                rows.add(row.toArray(String[]::new));
             }
-            rows.add(row);
-        }
+        StringBuilder sb = new StringBuilder(align(rows));
+        for (String o : others)
+            sb.append("gpush vs ").append(o).append(": how many times better gpush does (faster, or less memory); "
+                    + "above 1.00x gpush is ahead, below it ").append(o).append(" is\n");
+        return sb.toString();
+    }
+
+    private static Result find(List<Result> results, String workload, String unit, String impl) {
+        return results.stream().filter(r -> r.workload().equals(workload) && r.unit().equals(unit) && r.impl().equals(impl))
+                .findFirst().orElse(null);
+    }
+
+    private static String range(Result r) {
+        if (r == null) return "";
+        return r.runs() == 1 ? "" : num(r.min()) + " - " + num(r.max());
+    }
+
+    private static String align(List<String[]> rows) {
         int cols = rows.getFirst().length;
         int[] width = new int[cols];
         for (String[] r : rows) for (int c = 0; c < cols; c++) width[c] = Math.max(width[c], r[c].length());
@@ -48,27 +68,27 @@ final class Report {
             StringBuilder line = new StringBuilder();
             for (int c = 0; c < cols; c++) {
                 boolean left = c < 2; // names left, numbers right
-                String cell = left ? pad(r[c], width[c], false) : pad(r[c], width[c], true);
-                line.append(cell).append(c < cols - 1 ? "  " : "");
+                line.append(pad(r[c], width[c], !left)).append(c < cols - 1 ? "  " : "");
             }
-            sb.append(line.toString().stripTrailing()).append('\n');
-            if (i == 0) sb.append("-".repeat(line.toString().stripTrailing().length())).append('\n');
+            String text = line.toString().stripTrailing();
+            sb.append(text).append('\n');
+            if (i == 0) sb.append("-".repeat(text.length())).append('\n');
         }
-        if (withNumpy) sb.append("gpush speed vs numpy: above 1.00x gpush is faster, below it NumPy is\n");
         return sb.toString();
     }
 
-    /** {"profile", "machine": {...}, "numpy": {...} or absent, "results": [{workload, unit, impl, median, min, max, runs}]} */
-    static String json(String profile, Machine machine, Map<String, String> numpyInfo, List<Result> results) {
-        StringBuilder sb = new StringBuilder("{\n  \"profile\": ").append(Json.write(profile)).append(",\n  \"machine\": ");
-        machine(sb, machine);
-        if (numpyInfo != null) {
-            sb.append(",\n  \"numpy\": {");
-            int i = 0;
-            for (var e : numpyInfo.entrySet())
-                sb.append(i++ == 0 ? "" : ", ").append(Json.write(e.getKey())).append(": ").append(Json.write(e.getValue()));
-            sb.append('}');
-        }
+    /**
+     * {"profile", "device", "command", "machine": {...}, one object per comparison side ("torch": {...},
+     * "numpy": {...}), "notes": [...], "results": [{workload, unit, impl, median, min, max, runs}]}.
+     */
+    static String json(String profile, String device, String command, Machine machine,
+                       Map<String, Map<String, String>> sides, List<String> notes, List<Result> results) {
+        StringBuilder sb = new StringBuilder("{\n  \"profile\": ").append(Json.write(profile))
+                .append(",\n  \"device\": ").append(Json.write(device))
+                .append(",\n  \"command\": ").append(Json.write(command))
+                .append(",\n  \"machine\": ").append(Json.write(machine(machine)));
+        sides.forEach((impl, info) -> sb.append(",\n  ").append(Json.write(impl)).append(": ").append(Json.write(info)));
+        sb.append(",\n  \"notes\": ").append(Json.write(notes));
         sb.append(",\n  \"results\": [");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
@@ -84,14 +104,17 @@ final class Report {
         return sb.append("\n  ]\n}\n").toString();
     }
 
-    private static void machine(StringBuilder sb, Machine m) {
-        sb.append("{\"cpu\": ").append(Json.write(m.cpu()))
-                .append(", \"cores\": ").append(m.cores())
-                .append(", \"java\": ").append(Json.write(m.java()))
-                .append(", \"threads\": ").append(m.threads())
-                .append(", \"blas\": ").append(Json.write(m.blas()))
-                .append(", \"busy\": ").append(jsonNum(m.busy()))
-                .append(", \"heap\": ").append(Json.write(m.heap())).append('}');
+    private static Map<String, Object> machine(Machine m) {
+        Map<String, Object> j = new java.util.LinkedHashMap<>();
+        j.put("cpu", m.cpu());
+        j.put("cores", m.cores());
+        j.put("java", m.java());
+        j.put("threads", m.threads());
+        j.put("blas", m.blas());
+        j.put("busy", Double.isFinite(m.busy()) ? m.busy() : null);
+        j.put("heap", m.heap());
+        j.put("gpu", m.gpu());
+        return j;
     }
 
     /** Four significant digits or so, with no exponent for the ranges a benchmark sees. */

@@ -1,52 +1,65 @@
-"""NumPy side of `gpush bench --compare-numpy`: the same workloads, timed the same way.
+"""NumPy side of `gpush bench --compare-numpy`: the workloads NumPy has, timed the same way.
 
-Run by dev.gpush.bench.Numpy with the thread variables (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS)
-already set, since BLAS reads them when numpy is imported. Arguments:
+Run by dev.gpush.bench.PythonSide with OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS already set, since
+BLAS reads them when numpy is imported. Arguments (those of torch_bench.py; DEVICE must be cpu):
 
-    numpy_bench.py WARMUP_S RUNS SAMPLE_S WORKLOAD...
+    numpy_bench.py DEVICE WARMUP_S RUNS SAMPLE_S MIN_WARMUP_SAMPLES ID...
 
-where WORKLOAD is KIND:N with KIND one of matmul (float32 N x N @ N x N), add (float32, N elements) and
-sum (float32, N elements). Output, one record a line, tab-separated:
+where ID is KIND:N with KIND one of matmul (float32 N x N @ N x N), add (float32, N elements) and sum (float32,
+N elements). Output: one JSON object a line: {"info": {...}} first, then {"id": ID, "samples": [...]} with RUNS
+seconds per op, or {"id": ID, "error": "..."}.
 
-    INFO  key  value
-    RESULT  KIND:N  seconds-per-op,seconds-per-op,...    (RUNS values)
-
-The timing mirrors dev.gpush.bench.Harness: warm up for at least WARMUP_S seconds and until three samples in a
-row agree within 10% (at most three times WARMUP_S), sizing each sample to last about SAMPLE_S seconds; then
-RUNS samples, each reported as seconds per op. timeit compiles the statement into a plain loop, so the loop
-costs what a Python `for` costs and no function call is added to a 1-element add.
+The timing mirrors dev.gpush.bench.Harness (and torch_bench.py): warm up for at least WARMUP_S seconds and until
+three samples in a row agree within 10% (at most three times WARMUP_S), and at least MIN_WARMUP_SAMPLES samples,
+sizing each sample to last about SAMPLE_S seconds; then RUNS samples, each reported as seconds per op. A workload
+is one statement compiled into a plain loop, as timeit does, so a 1-element add pays for no function call.
 """
+import json
 import sys
-import timeit
+import time
 
 
-def measure(stmt, env, warmup_s, runs, sample_s):
-    timer = timeit.Timer(stmt, globals=env)
-    iters, per_op, history, spent = 1, None, [], 0.0
+def emit(obj):
+    print(json.dumps(obj))
+    sys.stdout.flush()
+
+
+def make_loop(stmt, env):
+    env = dict(env)
+    exec("def _loop(_n):\n    for _ in range(_n):\n        %s\n" % stmt, env)
+    return env["_loop"]
+
+
+def measure(loop, warmup_s, runs, sample_s, min_warmup):
+    def timed(n):
+        t0 = time.perf_counter()
+        loop(n)
+        return time.perf_counter() - t0
+    iters, history, spent = 1, [], 0.0
     while True:
-        t = timer.timeit(iters)
+        t = timed(iters)
         spent += t
         per_op = t / iters
         history.append(per_op)
         iters = max(1, min(1 << 30, int(sample_s / max(per_op, 1e-12))))
         last = history[-3:]
         steady = len(last) == 3 and max(last) <= 1.1 * min(last)
-        if (spent >= warmup_s and steady) or spent >= 3 * warmup_s:
+        if len(history) >= min_warmup and ((spent >= warmup_s and steady) or spent >= 3 * warmup_s):
             break
-    return [timer.timeit(iters) / iters for _ in range(runs)]
+    return [timed(iters) / iters for _ in range(runs)]
 
 
 def setup(kind, n, np):
     rng = np.random.default_rng(0)
     if kind == "matmul":
-        return "a @ b", {"a": rng.standard_normal((n, n), dtype=np.float32),
-                         "b": rng.standard_normal((n, n), dtype=np.float32)}
+        return "_r = a @ b", {"a": rng.standard_normal((n, n), dtype=np.float32),
+                              "b": rng.standard_normal((n, n), dtype=np.float32)}
     if kind == "add":
-        return "a + b", {"a": rng.standard_normal(n, dtype=np.float32),
-                         "b": rng.standard_normal(n, dtype=np.float32)}
+        return "_r = a + b", {"a": rng.standard_normal(n, dtype=np.float32),
+                              "b": rng.standard_normal(n, dtype=np.float32)}
     if kind == "sum":
-        return "a.sum()", {"a": rng.standard_normal(n, dtype=np.float32)}
-    raise SystemExit("numpy_bench.py: unknown workload kind " + kind)
+        return "_r = a.sum()", {"a": rng.standard_normal(n, dtype=np.float32)}
+    raise ValueError("numpy_bench.py: unknown workload kind " + kind)
 
 
 def blas_info(np):
@@ -73,25 +86,24 @@ def blas_info(np):
 
 
 def main(argv):
-    if len(argv) < 4:
-        raise SystemExit("usage: numpy_bench.py WARMUP_S RUNS SAMPLE_S KIND:N...")
-    warmup_s, runs, sample_s = float(argv[0]), int(argv[1]), float(argv[2])
+    if len(argv) < 5:
+        raise SystemExit("usage: numpy_bench.py DEVICE WARMUP_S RUNS SAMPLE_S MIN_WARMUP_SAMPLES KIND:N...")
+    if argv[0] != "cpu":
+        raise SystemExit("numpy_bench.py: NumPy runs on the cpu only, not " + argv[0])
+    warmup_s, runs, sample_s, min_warmup = float(argv[1]), int(argv[2]), float(argv[3]), int(argv[4])
     import numpy as np
-    print("INFO\tnumpy\t" + np.__version__)
     # matmul makes numpy load its BLAS, where it loads it lazily
     np.ones((2, 2), dtype=np.float32) @ np.ones((2, 2), dtype=np.float32)
     built, loaded, reference = blas_info(np)
-    print("INFO\tblas\t" + built)
-    print("INFO\tblas_loaded\t" + (" ".join(loaded) or "unknown"))
-    print("INFO\treference_blas\t" + ("yes" if reference else "no"))
-    print("INFO\tpython\t" + sys.version.split()[0])
-    sys.stdout.flush()
-    for workload in argv[3:]:
+    emit({"info": {"numpy": np.__version__, "blas": built, "blas_loaded": " ".join(loaded) or "unknown",
+                   "reference_blas": "yes" if reference else "no", "python": sys.version.split()[0]}})
+    for workload in argv[5:]:
         kind, n = workload.split(":")
-        stmt, env = setup(kind, int(n), np)
-        seconds = measure(stmt, env, warmup_s, runs, sample_s)
-        print("RESULT\t%s\t%s" % (workload, ",".join(repr(s) for s in seconds)))
-        sys.stdout.flush()
+        try:
+            stmt, env = setup(kind, int(n), np)
+            emit({"id": workload, "samples": measure(make_loop(stmt, env), warmup_s, runs, sample_s, min_warmup)})
+        except Exception as e:
+            emit({"id": workload, "error": "%s: %s" % (type(e).__name__, e)})
 
 
 if __name__ == "__main__":
