@@ -16,11 +16,31 @@ public final class Display {
 
     private Display() {}
 
-    /** Shows {@code value} now, rendered as a cell's result would be; returns an id for {@link #updateDisplay}. */
-    public static String display(Object value) {
+    /** A display that can be changed after it was shown. */
+    public record Handle(String id) {
+        /** Replaces what this display shows with {@code value}. */
+        public void update(Object value) {
+            updateDisplay(id, value);
+        }
+    }
+
+    /** Shows {@code value} now, rendered as a cell's result would be. */
+    public static void display(Object value) {
+        Streams.frontend().display(Renderers.render(value), null, false);
+    }
+
+    /**
+     * Shows {@code value} now and returns a handle to change it later ({@code handle.update(next)}), as IPython's
+     * {@code display(obj, display_id=True)}.
+     */
+    public static Handle display(Object value, boolean updatable) {
+        if (!updatable) {
+            display(value);
+            return null;
+        }
         String id = "gpush-" + SESSION + "-" + IDS.incrementAndGet();
         Streams.frontend().display(Renderers.render(value), id, false);
-        return id;
+        return new Handle(id);
     }
 
     /** Replaces what the display {@code id} shows with {@code value}. */

@@ -30,6 +30,26 @@ record Cell(List<Part> parts) {
     /** A magic at {@code line}; {@code body} is null for a line magic. */
     record Magic(int line, String name, String args, String body) implements Part {}
 
+    /**
+     * The cell as the Java compiler should see it for completion, documentation and completeness: magic lines (and
+     * a cell magic's first line) turned into spaces, so every offset stays where it was.
+     */
+    static String javaView(String source) {
+        String[] lines = source.split("\n", -1);
+        var text = new StringBuilder(source.length());
+        boolean first = true;
+        for (int i = 0; i < lines.length; i++) {
+            Matcher magic = MAGIC.matcher(lines[i]);
+            boolean blank = magic.matches() && (magic.group(1).equals("%") || first);
+            text.append(blank ? " ".repeat(lines[i].length()) : lines[i]);
+            if (i < lines.length - 1) {
+                text.append('\n');
+            }
+            first &= lines[i].isBlank();
+        }
+        return text.toString();
+    }
+
     static Cell parse(String source) {
         String[] lines = source.split("\n", -1);
         var parts = new ArrayList<Part>();

@@ -72,6 +72,8 @@ public final class Engine implements AutoCloseable {
             // single-type imports win over java.lang's on-demand one: Module is the layer, not java.lang.Module
             "import dev.gpush.nn.Module;");
 
+    /** The start of a magic line up to the cursor: {@code %na} or {@code %%na}. */
+    private static final Pattern MAGIC_PREFIX = Pattern.compile("^(\\s*%%?)([\\w.-]*)$");
     private static final Pattern EMPTY_LOCATION = Pattern.compile("(?m)\\R?^\\s*location: class\\s*$");
 
     /** How long an interrupted cell may take to stop before the frontend is told that it does not. */
@@ -124,6 +126,18 @@ public final class Engine implements AutoCloseable {
             shell.drop(event.snippet());
         }
         analysis.completionSuggestions("Tensor.ra", 9, new int[1]);
+        // JShell indexes the class path's packages in the background: wait (briefly) until imports complete
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String probe = "import java.util.conc";
+        while (analysis.completionSuggestions(probe, probe.length(), new int[1]).isEmpty()
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Forgets every snippet and starts a fresh session with the prelude, as JShell's {@code /reset}. */
@@ -319,15 +333,29 @@ public final class Engine implements AutoCloseable {
 
     /** Completions at {@code cursor}: names, members, imports, with the range of code each one replaces. */
     public Completion complete(String code, int cursor) {
+        int lineStart = code.lastIndexOf('\n', cursor - 1) + 1;
+        Matcher magic = MAGIC_PREFIX.matcher(code.substring(lineStart, cursor));
+        if (magic.matches()) { // %na| or %%na|: the magics' names
+            int start = lineStart + magic.start(2);
+            var names = magics.all().stream().map(dev.gpush.magics.Magic::name)
+                    .filter(n -> n.startsWith(magic.group(2))).toList();
+            return new Completion(start, cursor, names);
+        }
         int[] anchor = {cursor};
-        var matches = analysis.completionSuggestions(code, cursor, anchor).stream()
+        var matches = analysis.completionSuggestions(Cell.javaView(code), cursor, anchor).stream()
                 .map(SourceCodeAnalysis.Suggestion::continuation).distinct().toList();
         return new Completion(anchor[0], cursor, matches);
     }
 
     /** The signatures and Javadoc of what is named at {@code cursor}, or empty when nothing is. */
     public Optional<String> inspect(String code, int cursor) {
-        var docs = analysis.documentation(code, cursor, true);
+        String java = Cell.javaView(code);
+        var docs = analysis.documentation(java, cursor, true);
+        if (docs.isEmpty() && cursor > 0 && Character.isJavaIdentifierPart(java.charAt(cursor - 1))) {
+            // JShell documents a method only with its parenthesis typed: Math.max| is asked as Math.max(|
+            String opened = java.substring(0, cursor) + "(";
+            docs = analysis.documentation(opened, opened.length(), true);
+        }
         if (docs.isEmpty()) {
             return Optional.empty();
         }
@@ -338,7 +366,13 @@ public final class Engine implements AutoCloseable {
 
     /** Whether {@code code} is ready to run, or needs more lines, or cannot compile whatever follows. */
     public InputStatus isComplete(String code) {
-        String rest = code;
+        if (Cell.parse(code).parts().stream().anyMatch(p -> p instanceof Cell.Magic m && m.body() != null)) {
+            // a cell magic's body is not Java: it ends at a blank line, as in IPython's terminal
+            String[] lines = code.split("\n", -1);
+            boolean ended = lines.length >= 3 && lines[lines.length - 1].isBlank();
+            return new InputStatus(ended ? InputStatus.Status.COMPLETE : InputStatus.Status.INCOMPLETE, "");
+        }
+        String rest = Cell.javaView(code);
         while (true) {
             var info = analysis.analyzeCompletion(rest);
             switch (info.completeness()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -93,8 +94,10 @@ public class SessionTest {
     @Test
     void displayShowsNowAndUpdateDisplayReplacesItById() {
         var r = new Recorder();
-        assertTrue(eval(r, "var id = display(Tensor.zeros(2)); updateDisplay(id, \"done\");").ok());
-        assertEquals(2, r.displays.size());
+        assertTrue(eval(r, "var shown = display(Tensor.zeros(2), true); shown.update(\"done\");").ok());
+        assertNull(eval(r, "display(\"plain\");").result(), "display gives nothing to show as the cell's value");
+        assertEquals(3, r.displays.size());
+        assertNull(r.displays.get(2).id());
         assertEquals("tensor([0., 0.])", r.displays.get(0).bundle().text());
         assertFalse(r.displays.get(0).update());
         assertEquals(r.displays.get(0).id(), r.displays.get(1).id());
@@ -185,6 +188,26 @@ public class SessionTest {
         assertEquals("the body", eval(r, "%%echo 1\n  the body  ").result().text());
         var bad = eval(r, "%echo notAName");
         assertTrue(bad.failed().orElseThrow().failure().message().contains("cannot find symbol"), bad::toString);
+    }
+
+    @Test
+    void magicsCompleteByNameAndCountAsCompleteInput() {
+        var completion = engine.complete("int a = 1;\n%lsm", 15);
+        assertEquals(List.of("lsmagic"), completion.matches());
+        assertEquals(12, completion.start());
+        assertEquals(InputStatus.Status.COMPLETE, engine.isComplete("%lsmagic").status());
+        assertEquals(InputStatus.Status.COMPLETE, engine.isComplete("%lsmagic\nint b = 2;").status());
+        assertEquals(InputStatus.Status.INCOMPLETE, engine.isComplete("%lsmagic\nint b = (2").status());
+        assertEquals(InputStatus.Status.INCOMPLETE, engine.isComplete("%%bash").status());
+        assertEquals(InputStatus.Status.INCOMPLETE, engine.isComplete("%%bash\necho hi").status());
+        assertEquals(InputStatus.Status.COMPLETE, engine.isComplete("%%bash\necho hi\n").status());
+    }
+
+    @Test
+    void inspectionFindsAMethodRightAfterItsName() {
+        String doc = engine.inspect("Math.max", 8).orElseThrow();
+        assertTrue(doc.contains("max(int"), doc);
+        assertTrue(engine.inspect("%lsmagic\nMath.max", 17).isPresent(), "magic lines do not disturb the compiler");
     }
 
     @Test
