@@ -1,0 +1,117 @@
+package dev.gpush.kernel.jupyter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real Jupyter of this machine (Debian's python3-jupyter-client and friends, run with /usr/bin/python3) with a
+ * gpush kernelspec installed in a temporary folder, and real child processes to run it and the gpush CLI.
+ */
+final class Jupyter {
+
+    static final String PYTHON = "/usr/bin/python3";
+    /** The Python test scripts, relative to the kernel module, where Maven runs the tests. */
+    static final Path SCRIPTS = Path.of("src", "test", "python").toAbsolutePath();
+    /** A guard against a hung child, not a speed requirement. */
+    private static final long HANG_GUARD_MINUTES = 15;
+
+    final Path root;
+    final String kernelName;
+
+    private Jupyter(Path root, String kernelName) {
+        this.root = root;
+        this.kernelName = kernelName;
+    }
+
+    /** Whether /usr/bin/python3 can import jupyter_client; the integration tests skip without it. */
+    static boolean hasJupyterClient() {
+        return Files.isExecutable(Path.of(PYTHON))
+                && run(List.of(PYTHON, "-c", "import jupyter_client"), Map.of(), SCRIPTS).exit() == 0;
+    }
+
+    /** Installs the kernelspec under {@code root}, as {@code gpush install-kernel --prefix root} does. */
+    static Jupyter install(Path root, String kernelName) {
+        var done = run(cli("install-kernel", "--prefix", root.toString(), "--name", kernelName), Map.of(), root);
+        assertEquals(0, done.exit(), done::toString);
+        return new Jupyter(root, kernelName);
+    }
+
+    /** The environment that makes Jupyter find this kernelspec and keep its files under {@code root}. */
+    Map<String, String> env() {
+        var env = new HashMap<String, String>();
+        env.put("JUPYTER_PATH", root.resolve(Path.of("share", "jupyter")).toString());
+        env.put("JUPYTER_DATA_DIR", root.resolve("data").toString());
+        env.put("JUPYTER_RUNTIME_DIR", root.resolve("runtime").toString());
+        env.put("JUPYTER_CONFIG_DIR", root.resolve("config").toString());
+        env.put("XDG_DATA_HOME", root.resolve("xdg").toString()); // the kernel's history file
+        env.put("GPUSH_KERNEL_NAME", kernelName);
+        env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1"); // quiets a debugger warning of Debian's Python
+        return env;
+    }
+
+    /** Runs /usr/bin/python3 with {@code args} in the scripts folder, with {@link #env}. */
+    Result python(String... args) {
+        var command = new ArrayList<>(List.of(PYTHON, "-B")); // -B: no __pycache__ in src/test/python
+        command.addAll(List.of(args));
+        return run(command, env(), SCRIPTS);
+    }
+
+    /** The java of the JVM running the tests, with the tests' class path, running the gpush CLI. */
+    static List<String> cli(String... args) {
+        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.gpush.kernel.Main"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    record Result(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** Runs {@code command} in {@code dir} to its end; {@code env} entries with a null value are removed. */
+    static Result run(List<String> command, Map<String, String> env, Path dir) {
+        try {
+            Path out = Files.createTempFile("gpush-out", ".txt");
+            Path err = Files.createTempFile("gpush-err", ".txt");
+            try {
+                var builder = new ProcessBuilder(command).directory(dir.toFile())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                env.forEach((key, value) -> {
+                    if (value == null) {
+                        builder.environment().remove(key);
+                    } else {
+                        builder.environment().put(key, value);
+                    }
+                });
+                Process process = builder.start();
+                if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    throw new AssertionError("hung: " + command + "\n" + Files.readString(err));
+                }
+                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
