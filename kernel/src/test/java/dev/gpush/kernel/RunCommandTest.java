@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code gpush run}, run as a real child process. */
+/** {@code gpush run}, {@code -c}, piped input and the command tree around them, run as real child processes. */
 class RunCommandTest {
 
     @TempDir
@@ -119,12 +119,97 @@ class RunCommandTest {
     }
 
     @Test
-    void noArgumentsPrintsTheHelp() {
-        var result = ChildProcess.run(ChildProcess.cli(), "");
+    void aScriptGetsItsArgumentsAsArgsOptionsAndControlCharactersIncluded() throws IOException {
+        Path file = Files.writeString(dir.resolve("args.jsh"), """
+                System.out.println(args.length);
+                for (String arg : args) System.out.println("[" + arg + "]");
+                """);
+        var command = ChildProcess.cli("run", file.toString(), "--epochs", "3", "a \"b\" \\c", "two\nlines", "tab\there");
+        var result = ChildProcess.run(command, "");
 
         assertEquals(0, result.exit(), result::toString);
-        assertTrue(result.out().startsWith("Usage: gpush"), result::toString);
-        assertTrue(result.out().contains("run "), result::toString);
-        assertTrue(result.out().contains("REPL"), result::toString);
+        assertEquals("5\n[--epochs]\n[3]\n[a \"b\" \\c]\n[two\nlines]\n[tab\there]\n", result.out());
+    }
+
+    @Test
+    void aScriptWithoutArgumentsHasAnEmptyArgs() throws IOException {
+        var result = runScript("none.jsh", "System.out.println(args.length);");
+
+        assertEquals(0, result.exit(), result::toString);
+        assertEquals("0\n", result.out());
+    }
+
+    @Test
+    void pipedInputWithNoCommandRunsAsOneCellAndPrintsItsValue() {
+        var result = ChildProcess.run(ChildProcess.cli(), "var x = 2;\nSystem.out.println(\"computing\");\nx * 21\n");
+
+        assertEquals(0, result.exit(), result::toString);
+        assertEquals("computing\n42\n", result.out());
+    }
+
+    @Test
+    void pipedInputEndingInAStatementPrintsOnlyItsOutput() {
+        var result = ChildProcess.run(ChildProcess.cli(), "int y = 5;\nSystem.out.println(y);\n");
+
+        assertEquals(0, result.exit(), result::toString);
+        assertEquals("5\n", result.out());
+    }
+
+    @Test
+    void pipedInputWithAnErrorExitsOne() {
+        var result = ChildProcess.run(ChildProcess.cli(), "int ok = 1;\nint bad = ;\n");
+
+        assertEquals(1, result.exit(), result::toString);
+        assertTrue(result.err().startsWith("<stdin>:2: error: "), result::toString);
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void dashCRunsOneCellAndPrintsItsValue() {
+        var result = ChildProcess.run(ChildProcess.cli("-c", "Math.max(3, 7)"), "");
+
+        assertEquals(0, result.exit(), result::toString);
+        assertEquals("7\n", result.out());
+    }
+
+    @Test
+    void dashCWithAnExceptionExitsOneWithTheException() {
+        var result = ChildProcess.run(ChildProcess.cli("-c", "Integer.parseInt(\"seven\")"), "");
+
+        assertEquals(1, result.exit(), result::toString);
+        assertTrue(result.err().startsWith("Exception java.lang.NumberFormatException: For input string: \"seven\""),
+                result::toString);
+    }
+
+    @Test
+    void helpListsTheCommandsAndEachCommandHasItsOwn() {
+        var help = ChildProcess.run(ChildProcess.cli("--help"), "");
+        assertEquals(0, help.exit(), help::toString);
+        assertTrue(help.out().startsWith("Usage: gpush"), help::toString);
+        assertTrue(help.out().contains("interactive shell"), help::toString);
+        assertTrue(help.out().contains("  run "), help::toString);
+
+        var run = ChildProcess.run(ChildProcess.cli("run", "--help"), "");
+        assertEquals(0, run.exit(), run::toString);
+        assertTrue(run.out().startsWith("Usage: gpush run"), run::toString);
+        assertTrue(run.out().contains("String[] args"), run::toString);
+    }
+
+    @Test
+    void anUnknownCommandIsRefusedWithTheClosestName() {
+        var result = ChildProcess.run(ChildProcess.cli("rnu", "x.jsh"), "");
+
+        assertEquals(2, result.exit(), result::toString);
+        assertEquals("", result.out());
+        assertTrue(result.err().startsWith("gpush: 'rnu' is not a command\nDid you mean: run?\n"), result::toString);
+        assertTrue(result.err().contains("gpush --help"), result::toString);
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertEquals(0, Main.editDistance("run", "run"));
+        assertEquals(2, Main.editDistance("rnu", "run"));
+        assertEquals(1, Main.editDistance("kernal", "kernel"));
+        assertEquals(3, Main.editDistance("", "abc"));
     }
 }

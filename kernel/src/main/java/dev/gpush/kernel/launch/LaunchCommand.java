@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * with its exit code and last lines, and the launcher exits with that code. Ctrl-C or SIGTERM stops them all.
  * Options take torchrun's spellings with dashes or underscores; everything after the script goes to the script.
  */
-@Command(name = "launch",
+@Command(name = "launch", mixinStandardHelpOptions = true,
         description = "Run a script in N worker processes with torchrun's environment (RANK, WORLD_SIZE, ...).")
 public final class LaunchCommand implements Callable<Integer> {
     static final int USAGE = 2;
