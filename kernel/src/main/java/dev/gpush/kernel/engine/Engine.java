@@ -90,6 +90,8 @@ public final class Engine implements AutoCloseable {
     /** The frontend of the cell that runs, or null between cells. */
     private volatile Frontend running;
     private final AtomicLong cells = new AtomicLong();
+    /** The number of the cell an interrupt was meant for: its snippets not yet started do not start. */
+    private volatile long interruptedCell = -1;
     /** Set by a magic's {@code context.reset()}: the session restarts when the magic returns. */
     private boolean resetRequested;
     /** Whether the snippet evaluated last was an expression, whose value a cell shows. */
@@ -237,6 +239,11 @@ public final class Engine implements AutoCloseable {
                     || info.completeness() == Completeness.COMPLETE_WITH_SEMI;
             int lead = text.length() - text.stripLeading().length(); // Note [leading whitespace]
             control.forgetLastValue();
+            if (interruptedCell == cells.get()) { // interrupted between two snippets: the rest does not run
+                outcomes.add(new Outcome(lineOf(source, offset + lead), text.substring(lead), null, List.of(),
+                        new Failure(Interrupted.class.getName(), new Interrupted().getMessage(), List.of(), null)));
+                return null;
+            }
             Outcome outcome = evalSnippet(name, source, offset + lead, text.substring(lead));
             outcomes.add(outcome);
             if (!outcome.ok()) {
@@ -407,6 +414,9 @@ public final class Engine implements AutoCloseable {
     public void interrupt() {
         Frontend frontend = running;
         long cell = cells.get();
+        if (frontend != null) {
+            interruptedCell = cell;
+        }
         control.stop();
         if (frontend == null) {
             return;

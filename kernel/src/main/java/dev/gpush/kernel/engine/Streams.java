@@ -35,12 +35,18 @@ public final class Streams {
 
     /** Routes the standard streams to {@code frontend} from now on. */
     static synchronized void route(Frontend frontend) {
+        // each stream on its own: code that swapped one of them back (a test capturing System.out) must not leave a
+        // router underneath another router
         if (!(System.out instanceof Router)) {
             out = System.out;
-            err = System.err;
-            in = System.in;
             System.setOut(new Router(Frontend.Stream.STDOUT));
+        }
+        if (!(System.err instanceof Router)) {
+            err = System.err;
             System.setErr(new Router(Frontend.Stream.STDERR));
+        }
+        if (!(System.in instanceof Input)) {
+            in = System.in;
             System.setIn(new Input());
         }
         current = frontend;

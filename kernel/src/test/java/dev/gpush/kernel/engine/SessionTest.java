@@ -150,6 +150,29 @@ public class SessionTest {
         assertTrue(Long.parseLong(eval(r, "spins").outcomes().getLast().value()) > 0);
     }
 
+    /**
+     * Interrupts the engine from another thread, then swallows the interrupt on this one: the snippet calling it
+     * ends normally, as if the user's Ctrl-C had landed just after it.
+     */
+    public static void interruptAfterThisSnippet() {
+        Thread other = new Thread(engine::interrupt);
+        other.start();
+        while (other.isAlive()) {
+            Thread.onSpinWait(); // not join(): the interrupt would make it throw
+        }
+        Thread.interrupted();
+    }
+
+    @Test
+    void anInterruptBetweenTwoSnippetsStopsTheRestOfTheCell() {
+        var r = new Recorder();
+        var evaluation = eval(r, "dev.gpush.kernel.engine.SessionTest.interruptAfterThisSnippet();\nint ranAfter = 1;");
+        assertEquals(2, evaluation.outcomes().size());
+        assertEquals(Interrupted.class.getName(), evaluation.failed().orElseThrow().failure().className());
+        assertFalse(eval(r, "ranAfter").ok(), "the second snippet never ran");
+        assertTrue(eval(r, "1 + 1").ok(), "the next cell runs");
+    }
+
     /** Spins without ever looking at the interrupt flag, as a native call or a careless library would. */
     public static void spinIgnoringInterrupts(long millis) {
         long end = System.nanoTime() + millis * 1_000_000;
