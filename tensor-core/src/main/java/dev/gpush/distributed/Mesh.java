@@ -235,8 +235,9 @@ final class Mesh implements AutoCloseable {
     void send(int peer, byte channel, Frame f) {
         lock.lock();
         try {
-            if (ended[peer] != null) throw new DistributedException(ended[peer], peer);
+            // the failure at the root first: a peer that left because of it is a bystander
             if (failure != null) throw new DistributedException(failure.getMessage(), failure.peer());
+            if (ended[peer] != null) throw new DistributedException(ended[peer], peer);
         } finally {
             lock.unlock();
         }

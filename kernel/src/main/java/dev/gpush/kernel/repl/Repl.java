@@ -88,7 +88,7 @@ public final class Repl {
         while (true) {
             String line;
             try {
-                line = reader.readLine(PROMPT);
+                line = reader.readLine(PROMPT, null, (Character) null, frontend.takeNextInput());
             } catch (UserInterruptException e) {
                 continue; // Ctrl-C at the prompt: the line is dropped
             } catch (EndOfFileException e) {

@@ -44,12 +44,26 @@ final class TerminalFrontend implements Frontend {
     private LineReader inputReader;
     private boolean midLine;
     private String lastDisplayId;
+    /** Text a magic put into the next input ({@code %load}): the next prompt starts with it. */
+    private String nextInput;
     private int lastDisplayRows;
 
     TerminalFrontend(Terminal terminal, Path outputs, Runnable interrupt) {
         this.terminal = terminal;
         this.outputs = new OutputFiles(outputs);
         this.interrupt = interrupt;
+    }
+
+    @Override
+    public synchronized void setNextInput(String text) {
+        nextInput = text;
+    }
+
+    /** The text the next prompt starts with, once: what {@code %load} put there, or null. */
+    synchronized String takeNextInput() {
+        String text = nextInput;
+        nextInput = null;
+        return text;
     }
 
     @Override

@@ -114,6 +114,20 @@ class ShellTest {
     }
 
     @Test
+    void percentLoadPutsTheFileIntoTheNextPrompt() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("snippet.jsh"), "int loaded = 5;");
+        try (var shell = shell()) {
+            shell.awaitPrompt();
+            shell.enter("%load " + dir.resolve("snippet.jsh"));
+            shell.await("the file in the buffer", s -> Tmux.lastLine(s).equals("gpush> int loaded = 5;"));
+            shell.enter("");
+            shell.awaitPrompt();
+            shell.enter("loaded * 2");
+            assertTrue(hasLine(shell.await("10", s -> hasLine(s, "10")), "10"));
+        }
+    }
+
+    @Test
     void ctrlCAtThePromptDropsTheLine() {
         try (var shell = shell()) {
             shell.awaitPrompt();
