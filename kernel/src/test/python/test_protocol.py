@@ -85,6 +85,31 @@ class ProtocolTest(unittest.TestCase):
         streams = [(m["content"]["name"], m["content"]["text"]) for m in out if m["msg_type"] == "stream"]
         self.assertEqual(streams, [("stdout", "to out\n"), ("stderr", "to err\n"), ("stdout", "out again\n")])
 
+    def test_load_magic_puts_the_file_into_the_next_cell(self):
+        path = os.path.join(tempfile.mkdtemp(), "snippet.jsh")
+        with open(path, "w") as f:
+            f.write("int fromFile = 3;")
+        reply, _ = execute(self.kc, "%load " + path)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual(reply["content"]["payload"],
+                         [{"source": "set_next_input", "text": "int fromFile = 3;", "replace": False}])
+
+    def test_bash_cell_magic_streams_its_lines_before_it_ends(self):
+        msg_id = self.kc.execute("%%bash\necho first\nsleep 3\necho second")
+        first = iopub_until(self.kc, msg_id, lambda m: m["msg_type"] == "stream")[-1]
+        self.assertEqual(first["content"], {"name": "stdout", "text": "first\n"})
+        self.assertTrue(no_message(self.kc.get_shell_msg), "the first line comes while bash still sleeps")
+        self.assertEqual(shell_reply(self.kc, msg_id)["content"]["status"], "ok")
+        self.assertEqual(text_of(outputs(self.kc, msg_id)), "second\n")
+
+    def test_device_magic_shows_an_html_table(self):
+        reply, out = execute(self.kc, "%device")
+        self.assertEqual(reply["content"]["status"], "ok")
+        results = [m["content"] for m in out if m["msg_type"] == "execute_result"]
+        self.assertEqual(len(results), 1, out)
+        self.assertIn("<table>", results[0]["data"]["text/html"])
+        self.assertIn("device", results[0]["data"]["text/plain"])
+
     def test_display_update_and_clear_output(self):
         reply, out = execute(self.kc, 'var shown = display("shown", true);\nshown.update("changed");\n'
                                       'clearOutput(true);')

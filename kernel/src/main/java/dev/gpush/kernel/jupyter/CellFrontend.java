@@ -42,6 +42,7 @@ final class CellFrontend implements Frontend {
     private Stream textStream;
     private boolean flushScheduled;
     private volatile boolean inputCancelled;
+    private volatile String nextInput;
 
     CellFrontend(Channel iopub, Channel stdin, Session session, Message parent, boolean allowStdin,
                  ScheduledExecutorService flusher) {
@@ -51,6 +52,19 @@ final class CellFrontend implements Frontend {
         this.parent = parent;
         this.allowStdin = allowStdin;
         this.flusher = flusher;
+    }
+
+    /** {@code %load}: the text goes back in execute_reply's payload, and the notebook puts it in the next cell. */
+    @Override
+    public void setNextInput(String text) {
+        nextInput = text;
+    }
+
+    /** The execute_reply payload: set_next_input when a magic asked for it, else nothing. */
+    java.util.List<Object> payload() {
+        String text = nextInput;
+        return text == null ? java.util.List.of()
+                : java.util.List.of(java.util.Map.of("source", "set_next_input", "text", text, "replace", false));
     }
 
     @Override

@@ -76,7 +76,7 @@ final class Execution {
         var reply = new LinkedHashMap<String, Object>();
         reply.put("status", "ok");
         reply.put("execution_count", count);
-        reply.put("payload", List.of());
+        reply.put("payload", frontend.payload());
         reply.put("user_expressions", userExpressions(engine));
         kernel.shell().send(kernel.session().reply(request, "execute_reply", reply));
         return false;
