@@ -39,6 +39,22 @@ class ReductionsTest {
         assertValues(new int[]{2}, new double[]{66, 210}, cube().sum(new int[]{2, 1}, false), 0);
     }
 
+    @Test void sumsOverLeadingDimsOfAContiguousFloatTensorMatchTheGeneralPath() {
+        Tensor.manualSeed(3);
+        Tensor x = Tensor.randn(7, 5, 24);                       // float32, contiguous: the column-sum path
+        Tensor viaDoubles = x.to(DType.FLOAT64);                 // float64 takes the general path
+        for (int[] dims : new int[][] {{0}, {0, 1}}) {
+            float[] got = x.sum(dims, false).toFloatArray();
+            double[] want = viaDoubles.sum(dims, false).toDoubleArray();
+            assertEquals(want.length, got.length);
+            for (int i = 0; i < got.length; i++) assertEquals((float) want[i], got[i], 1e-6f);
+        }
+        float[] transposed = x.transpose(0, 2).sum(0).toFloatArray(); // not contiguous: the general path
+        double[] wantT = viaDoubles.transpose(0, 2).sum(0).toDoubleArray();
+        for (int i = 0; i < wantT.length; i++) assertEquals((float) wantT[i], transposed[i], 1e-6f);
+        assertArrayEquals(new int[] {1, 1, 24}, x.sum(new int[] {0, 1}, true).shape());
+    }
+
     @Test void sumOfIntegersAndBoolsGivesInt64() {
         assertExactly(DType.INT64, new int[0], new double[]{6}, Tensor.of(1, 2, 3).sum());
         assertExactly(DType.INT64, new int[]{2}, new double[]{3, 7}, Tensor.of(new int[][]{{1, 2}, {3, 4}}).sum(1));
