@@ -209,6 +209,14 @@ public final class Engine implements AutoCloseable {
                 }
             }
             outcomes.add(new Outcome(magic.line(), text, null, List.of(), null));
+            if (magic.target() != null) { // x = %name args: the value becomes a variable, shown as nothing
+                Captured.put(value);
+                String declaration = Captured.declaration(magic.target(), value);
+                var declared = new ArrayList<Outcome>();
+                evalJava("%" + magic.name(), declaration, declared);
+                outcomes.addAll(declared.stream().filter(o -> !o.ok()).toList());
+                return null;
+            }
             return value == null ? null : Renderers.render(value);
         } catch (MagicException e) {
             outcomes.add(new Outcome(magic.line(), text, null, List.of(),

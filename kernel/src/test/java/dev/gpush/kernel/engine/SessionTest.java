@@ -234,6 +234,19 @@ public class SessionTest {
     }
 
     @Test
+    void aLineMagicsValueCanBeCapturedIntoAVariable() {
+        var r = new Recorder();
+        var evaluation = eval(r, "int before = 1;\nvar device = %device\nString kind = device.getClass().getSimpleName();");
+        assertTrue(evaluation.ok(), evaluation::toString);
+        assertNull(evaluation.result(), "an assignment shows nothing");
+        assertEquals("\"Table\"", eval(r, "kind").result().text());
+        assertTrue(eval(r, "var timing = %timeit -o -n 2 -r 3 Tensor.ones(4).add(1)").ok());
+        assertEquals("3", eval(r, "timing.allRuns().size()").result().text(), "IPython's x = %timeit -o ...");
+        assertTrue(eval(r, "answer = %echo 6 * 7").ok());
+        assertEquals("null", eval(r, "answer").result().text(), "%echo gives no value: the variable is null");
+    }
+
+    @Test
     void anUnknownMagicIsAClearErrorAndTheSessionGoesOn() {
         var r = new Recorder();
         var evaluation = eval(r, "%nosuchmagic 1 2");
