@@ -19,38 +19,9 @@ record Exec(int exit, String out, String err) {
     static final Path ROOT = Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
             .toAbsolutePath().getParent();
 
-    /** A guard against a hung child, not a speed requirement. */
-    private static final long HANG_GUARD_MINUTES = 10;
-
     static Exec run(List<String> command, Map<String, String> env, String stdin) {
-        try {
-            Path out = Files.createTempFile("exec-out", ".txt");
-            Path err = Files.createTempFile("exec-err", ".txt");
-            try {
-                var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-                builder.environment().clear();
-                builder.environment().putAll(env);
-                Process process = builder.start();
-                try (var in = process.getOutputStream()) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // the child ended without reading its input; its exit and output tell the rest
-                }
-                if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("hung: " + command + "\n" + Files.readString(err));
-                }
-                return new Exec(process.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        var r = dev.gpush.kernel.ChildProcess.run(command, stdin, env, null, true);
+        return new Exec(r.exit(), r.out(), r.err());
     }
 
     static Exec run(Map<String, String> env, String... command) {

@@ -21,9 +21,6 @@ final class Jupyter {
     static final String PYTHON = "/usr/bin/python3";
     /** The Python test scripts, relative to the kernel module, where Maven runs the tests. */
     static final Path SCRIPTS = Path.of("src", "test", "python").toAbsolutePath();
-    /** A guard against a hung child, not a speed requirement. */
-    private static final long HANG_GUARD_MINUTES = 15;
-
     final Path root;
     final String kernelName;
 
@@ -82,36 +79,7 @@ final class Jupyter {
 
     /** Runs {@code command} in {@code dir} to its end; {@code env} entries with a null value are removed. */
     static Result run(List<String> command, Map<String, String> env, Path dir) {
-        try {
-            Path out = Files.createTempFile("gpush-out", ".txt");
-            Path err = Files.createTempFile("gpush-err", ".txt");
-            try {
-                var builder = new ProcessBuilder(command).directory(dir.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-                env.forEach((key, value) -> {
-                    if (value == null) {
-                        builder.environment().remove(key);
-                    } else {
-                        builder.environment().put(key, value);
-                    }
-                });
-                Process process = builder.start();
-                if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    throw new AssertionError("hung: " + command + "\n" + Files.readString(err));
-                }
-                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        var r = dev.gpush.kernel.ChildProcess.run(command, "", env, dir, false);
+        return new Result(r.exit(), r.out(), r.err());
     }
 }
