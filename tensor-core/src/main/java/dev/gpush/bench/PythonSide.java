@@ -150,9 +150,14 @@ record PythonSide(String impl, String module, String script) {
         return true;
     }
 
+    /** The shared harness (bench_harness.py), then the script: Python reads both from standard input. */
     private InputStream openScript() throws IOException {
-        InputStream s = PythonSide.class.getResourceAsStream(script);
-        if (s == null) throw new IOException("resource dev/gpush/bench/" + script + " is missing from the class path");
+        return new java.io.SequenceInputStream(resource("bench_harness.py"), resource(script));
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream s = PythonSide.class.getResourceAsStream(name);
+        if (s == null) throw new IOException("resource dev/gpush/bench/" + name + " is missing from the class path");
         return s;
     }
 

@@ -13,40 +13,12 @@ The timing mirrors dev.gpush.bench.Harness (and torch_bench.py): warm up for at 
 three samples in a row agree within 10% (at most three times WARMUP_S), and at least MIN_WARMUP_SAMPLES samples,
 sizing each sample to last about SAMPLE_S seconds; then RUNS samples, each reported as seconds per op. A workload
 is one statement compiled into a plain loop, as timeit does, so a 1-element add pays for no function call.
+
+emit, make_loop and measure come from bench_harness.py, which PythonSide puts before this script.
 """
 import json
 import sys
 import time
-
-
-def emit(obj):
-    print(json.dumps(obj))
-    sys.stdout.flush()
-
-
-def make_loop(stmt, env):
-    env = dict(env)
-    exec("def _loop(_n):\n    for _ in range(_n):\n        %s\n" % stmt, env)
-    return env["_loop"]
-
-
-def measure(loop, warmup_s, runs, sample_s, min_warmup):
-    def timed(n):
-        t0 = time.perf_counter()
-        loop(n)
-        return time.perf_counter() - t0
-    iters, history, spent = 1, [], 0.0
-    while True:
-        t = timed(iters)
-        spent += t
-        per_op = t / iters
-        history.append(per_op)
-        iters = max(1, min(1 << 30, int(sample_s / max(per_op, 1e-12))))
-        last = history[-3:]
-        steady = len(last) == 3 and max(last) <= 1.1 * min(last)
-        if len(history) >= min_warmup and ((spent >= warmup_s and steady) or spent >= 3 * warmup_s):
-            break
-    return [timed(iters) / iters for _ in range(runs)]
 
 
 def setup(kind, n, np):
