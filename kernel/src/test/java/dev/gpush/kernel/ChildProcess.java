@@ -16,7 +16,7 @@ public record ChildProcess(int exit, String out, String err) {
     private static final long HANG_GUARD_MINUTES = 15;
 
     /** The java of the JVM running the tests, with the tests' class path, running the gpush CLI. */
-    static List<String> cli(String... args) {
+    public static List<String> cli(String... args) {
         var command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));

@@ -268,9 +268,11 @@ public final class Tensor implements AutoCloseable {
     public static Tensor eye(int n) { return Creation.eye(n, n); }
     public static Tensor eye(int n, int m) { return Creation.eye(n, m); }
     public static Tensor rand(int... shape) { return Creation.rand(shape, DType.DEFAULT, Device.CPU, null); }
+    public static Tensor rand(DType dtype, int... shape) { return Creation.rand(shape, dtype, Device.CPU, null); }
     public static Tensor rand(Generator g, int... shape) { return Creation.rand(shape, DType.DEFAULT, Device.CPU, g); }
     public static Tensor rand(int[] shape, DType dtype, Device device) { return Creation.rand(shape, dtype, device, null); }
     public static Tensor randn(int... shape) { return Creation.randn(shape, DType.DEFAULT, Device.CPU, null); }
+    public static Tensor randn(DType dtype, int... shape) { return Creation.randn(shape, dtype, Device.CPU, null); }
     public static Tensor randn(Generator g, int... shape) { return Creation.randn(shape, DType.DEFAULT, Device.CPU, g); }
     public static Tensor randn(Device device, int... shape) { return Creation.randn(shape, DType.DEFAULT, device, null); }
     public static Tensor randn(int[] shape, DType dtype, Device device) { return Creation.randn(shape, dtype, device, null); }

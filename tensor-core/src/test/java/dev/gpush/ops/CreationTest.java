@@ -10,6 +10,17 @@ import static dev.gpush.tensor.Tensor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 class CreationTest {
+    @Test void randomFactoriesTakeTheDtypeBeforeTheShape() {
+        Tensor.manualSeed(1);
+        Tensor n = Tensor.randn(DType.FLOAT64, 2, 3);
+        Tensor u = Tensor.rand(DType.BFLOAT16, 4);
+        assertEquals(DType.FLOAT64, n.dtype());
+        assertArrayEquals(new int[] {2, 3}, n.shape());
+        assertEquals(DType.BFLOAT16, u.dtype());
+        Tensor.manualSeed(1);
+        assertArrayEquals(Tensor.randn(new int[] {2, 3}, DType.FLOAT64, Device.CPU).toDoubleArray(), n.toDoubleArray());
+    }
+
     @Test void filledFactoriesHaveShapeDtypeAndValue() {
         assertArrayEquals(new float[6], zeros(2, 3).toFloatArray());
         assertArrayEquals(new double[]{1, 1}, ones(DType.FLOAT64, 2).toDoubleArray());

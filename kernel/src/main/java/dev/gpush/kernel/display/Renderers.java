@@ -75,7 +75,9 @@ public final class Renderers {
             return new MimeBundle(Map.of(
                     "text/plain", "<" + title + ": " + chart.getWidth() + "x" + chart.getHeight() + " chart>",
                     "image/png", Base64.getEncoder().encodeToString(png),
-                    "image/svg+xml", svg.toString(java.nio.charset.StandardCharsets.UTF_8)), Map.of());
+                    // without the <?xml ...?> declaration and doctype, which nbconvert's HTML export refuses in a page
+                    "image/svg+xml", svg.toString(java.nio.charset.StandardCharsets.UTF_8)
+                            .replaceFirst("^\\s*<\\?xml[^>]*\\?>\\s*(<!DOCTYPE[^>]*>\\s*)?", "")), Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot draw the chart: " + e.getMessage(), e);
         }

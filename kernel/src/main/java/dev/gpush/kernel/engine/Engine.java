@@ -257,7 +257,8 @@ public final class Engine implements AutoCloseable {
             if (!outcome.ok()) {
                 return null;
             }
-            result = outcome.value() != null && lastWasExpression
+            // a print stream is what printf and append return, not a value anyone wants to see
+            result = outcome.value() != null && lastWasExpression && !(control.lastValue() instanceof java.io.PrintStream)
                     ? Renderers.render(control.lastValue(), outcome.value()) : null;
             offset += split ? rest.length() - info.remaining().length() : rest.length();
         }

@@ -89,6 +89,8 @@ public class SessionTest {
         assertTrue(((String) image.data().get("image/png")).startsWith("iVBORw0KGgo"), "a base64 PNG");
         MimeBundle chart = eval(r, "plot(1.0, 0.5, 0.25)").result();
         assertTrue(chart.data().containsKey("image/png") && chart.data().containsKey("image/svg+xml"));
+        assertTrue(((String) chart.data().get("image/svg+xml")).startsWith("<svg"), "no XML declaration");
+        assertNull(eval(r, "System.out.printf(\"%d%n\", 1)").result(), "printf's PrintStream is not shown");
     }
 
     @Test
