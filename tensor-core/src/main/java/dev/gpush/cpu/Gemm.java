@@ -1,5 +1,6 @@
 package dev.gpush.cpu;
 
+import dev.gpush.backend.MatrixLayout;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 
@@ -47,7 +48,7 @@ final class Gemm {
 
     /** {@code t} itself when BLAS can read it in {@code dtype}, else a contiguous copy. */
     private static Tensor blasReady(Tensor t, DType dtype) {
-        if (t.dtype() == dtype && blasLayout(t) != null) return t;
+        if (t.dtype() == dtype && MatrixLayout.of(t) != null) return t;
         Tensor c = contiguous(t.shapeRef(), dtype);
         Elementwise.copy(c, t);
         return c;
@@ -56,7 +57,7 @@ final class Gemm {
     private static void blas(Tensor out, Tensor a, Tensor b, int batches, int m, int n, int k) {
         Object aa = ((CpuStorage) a.storage()).data(), ba = ((CpuStorage) b.storage()).data(),
                 ca = ((CpuStorage) out.storage()).data();
-        int[] la = blasLayout(a), lb = blasLayout(b);
+        int[] la = MatrixLayout.of(a), lb = MatrixLayout.of(b);
         Parallel.Body body = (lo, hi) -> {
             for (int i = lo; i < hi; i++)
                 Blas.gemm(la[0] == 1, lb[0] == 1, m, n, k,
@@ -69,19 +70,6 @@ final class Gemm {
         else body.run(0, batches);
     }
 
-    /** {transposed ? 1 : 0, leading dim} when the last two dims are row- or column-major, else null. */
-    static int[] blasLayout(Tensor t) {
-        int r = t.shapeRef()[1], c = t.shapeRef()[2], sr = t.strideRef()[1], sc = t.strideRef()[2];
-        if (sc == 1 || c == 1) {
-            int ld = r == 1 ? Math.max(c, 1) : sr;
-            if (ld >= Math.max(c, 1)) return new int[]{0, ld};
-        }
-        if (sr == 1 || r == 1) {
-            int ld = c == 1 ? Math.max(r, 1) : sc;
-            if (ld >= Math.max(r, 1)) return new int[]{1, ld};
-        }
-        return null;
-    }
 
     /** The Java loops, in double (or long for integers); package-private so tests can hold BLAS against them. */
     static void javaGemm(Tensor out, Tensor a, Tensor b, int batches, int m, int n, int k) {

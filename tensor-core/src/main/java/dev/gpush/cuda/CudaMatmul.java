@@ -1,5 +1,6 @@
 package dev.gpush.cuda;
 
+import dev.gpush.backend.MatrixLayout;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 
@@ -34,7 +35,7 @@ final class CudaMatmul {
         }
         Tensor c = out.isContiguous() ? out : CudaBackend.contiguousLike(dev, out, dt);
         Tensor x = blasReady(dev, a, dt), y = blasReady(dev, b, dt);
-        int[] la = layout(x), lb = layout(y);
+        int[] la = MatrixLayout.of(x), lb = MatrixLayout.of(y);
         // C^T (n x m) = B^T (n x k) A^T (k x m), column-major
         dev.cublas().gemmStridedBatched(dt, lb[0] == 1, la[0] == 1, n, m, k,
                 CudaElementwise.address(y), lb[1], stride0(y), CudaElementwise.address(x), la[1], stride0(x),
@@ -50,23 +51,10 @@ final class CudaMatmul {
     private static long stride0(Tensor t) { return t.shapeRef()[0] == 1 ? 0 : t.strideRef()[0]; }
 
     private static Tensor blasReady(CudaDevice dev, Tensor t, DType dtype) {
-        if (t.dtype() == dtype && layout(t) != null) return t;
+        if (t.dtype() == dtype && MatrixLayout.of(t) != null) return t;
         Tensor c = CudaBackend.contiguousLike(dev, t, dtype);
         CudaElementwise.copy(dev, c, t);
         return c;
     }
 
-    /** {transposed ? 1 : 0, leading dim} when the last two dims are row- or column-major, else null (CPU Gemm's rule). */
-    static int[] layout(Tensor t) {
-        int r = t.shapeRef()[1], c = t.shapeRef()[2], sr = t.strideRef()[1], sc = t.strideRef()[2];
-        if (sc == 1 || c == 1) {
-            int ld = r == 1 ? Math.max(c, 1) : sr;
-            if (ld >= Math.max(c, 1)) return new int[]{0, ld};
-        }
-        if (sr == 1 || r == 1) {
-            int ld = c == 1 ? Math.max(r, 1) : sc;
-            if (ld >= Math.max(r, 1)) return new int[]{1, ld};
-        }
-        return null;
-    }
 }
