@@ -1,20 +1,14 @@
 package dev.gpush.kernel;
 
+import dev.gpush.cuda.Cuda;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Properties;
 import java.util.stream.Stream;
 import picocli.CommandLine.IVersionProvider;
 
-/**
- * {@code gpush --version}: gpush's version, the Java running it and the CUDA it would use. CUDA is asked of the
- * library's {@code dev.gpush.cuda.Cuda} facade by reflection, so that the CLI builds and runs before, and without,
- * the CUDA backend.
- */
+/** {@code gpush --version}: gpush's version, the Java running it and the CUDA it would use. */
 final class VersionInfo implements IVersionProvider {
-
-    static final String CUDA_FACADE = "dev.gpush.cuda.Cuda";
 
     @Override
     public String[] getVersion() {
@@ -39,24 +33,15 @@ final class VersionInfo implements IVersionProvider {
         }
     }
 
+    /** The CUDA line: the first device, or why CUDA is not available. The probe runs once, on first use. */
     static String cuda() {
-        Class<?> facade;
         try {
-            facade = Class.forName(CUDA_FACADE, false, VersionInfo.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            return "not available (the CUDA backend is not built yet)";
-        }
-        try {
-            if ((Boolean) facade.getMethod("isAvailable").invoke(null)) {
-                int count = (Integer) facade.getMethod("deviceCount").invoke(null);
-                return "available, " + count + " device(s), the first a "
-                        + facade.getMethod("deviceName", int.class).invoke(null, 0);
+            if (Cuda.isAvailable()) {
+                return "available, " + Cuda.deviceCount() + " device(s), the first a " + Cuda.deviceName(0);
             }
-            return "not available (" + facade.getMethod("unavailableReason").invoke(null) + ")";
-        } catch (InvocationTargetException e) {
-            return "not available (" + e.getCause() + ")";
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return "unknown (" + CUDA_FACADE + " does not answer as expected: " + e + ")";
+            return "not available (" + Cuda.unavailableReason() + ")";
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown (the CUDA probe failed: " + e + ")";
         }
     }
 }
