@@ -64,6 +64,38 @@ public interface Backend {
      */
     void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold);
 
+    /**
+     * Fused softmax over the last dim, row by row: {@code out = exp(a - max) / sum(exp(a - max))}, or with
+     * {@code log}, {@code (a - max) - log(sum(exp(a - max)))}. Unlike the other primitives this one has a narrow
+     * contract: {@code a} and {@code out} are contiguous, non-empty, of one dtype, float32 or float64. Returns false
+     * where the device has no fused kernel; the op then runs its composite of the primitives above.
+     */
+    boolean softmax(Tensor out, Tensor a, boolean log);
+
+    /**
+     * Softmax's backward from its output {@code y} and the output's gradient {@code g}, with the layout rules of
+     * {@link #softmax}: {@code gradIn = y * (g - sum(g * y))}, or with {@code log}, {@code g - exp(y) * sum(g)},
+     * the sums over the last dim. Returns false where the device has no fused kernel.
+     */
+    boolean softmaxBackward(Tensor gradIn, Tensor g, Tensor y, boolean log);
+
+    /**
+     * Fused layer norm over rows of {@code x.numel() / mean.numel()} trailing elements: {@code y = (x - mean) *
+     * rstd * w + b} with the biased variance, {@code rstd = 1 / sqrt(var + eps)}; {@code w} and {@code b} (one
+     * row each) may be null. Stores each row's mean and rstd into {@code mean} and {@code rstd} (float64).
+     * x, y, w and b are contiguous, non-empty, of one dtype, float32 or float64. Returns false where the device
+     * has no fused kernel; the op then runs its composite.
+     */
+    boolean layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, double eps);
+
+    /**
+     * Layer norm's backward from the saved mean and rstd: the input's gradient {@code gx}, and the weight's and
+     * bias's {@code gw}, {@code gb} summed over rows; each of the three may be null (not wanted), and {@code w}
+     * may be null (no weight). The layout rules of {@link #layerNorm}. Returns false where the device has no
+     * fused kernel.
+     */
+    boolean layerNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor g, Tensor x, Tensor mean, Tensor rstd, Tensor w);
+
     /** Positions of the non-zero elements of {@code a}, as an int64 tensor [count, a.dim()]. */
     Tensor nonzero(Tensor a);
 

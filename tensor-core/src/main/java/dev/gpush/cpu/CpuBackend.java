@@ -59,6 +59,17 @@ public final class CpuBackend implements Backend {
     @Override public void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold) {
         CpuWindows.unfold2d(cols, img, stride, padding, dilation, fold);
     }
+    @Override public boolean softmax(Tensor out, Tensor a, boolean log) { return CpuNorms.softmax(out, a, log); }
+    @Override public boolean softmaxBackward(Tensor gradIn, Tensor g, Tensor y, boolean log) {
+        return CpuNorms.softmaxBackward(gradIn, g, y, log);
+    }
+    @Override public boolean layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, double eps) {
+        return CpuNorms.layerNorm(y, mean, rstd, x, w, b, eps);
+    }
+    @Override public boolean layerNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor g, Tensor x, Tensor mean,
+                                               Tensor rstd, Tensor w) {
+        return CpuNorms.layerNormBackward(gx, gw, gb, g, x, mean, rstd, w);
+    }
     @Override public void random(RandomOp op, Tensor out, double a, double b, long seed, long offset) {
         CpuRandom.fill(op, out, a, b, seed, offset);
     }

@@ -23,8 +23,8 @@ import static org.bytedeco.cuda.global.cudart.*;
 /**
  * The backend of one CUDA device. Elementwise ops, fills, copies and casts, reductions, cumsum and random fills run
  * as NVRTC kernels; floating point products run in cuBLAS. Host transfers are synchronous copies between a Java
- * array and device memory. The indexing primitives (gather, scatter, indexSelect, indexAdd, nonzero) and unfold2d
- * are not yet on CUDA and say so.
+ * array and device memory. The indexing primitives (gather, scatter, indexSelect, indexAdd, nonzero) run in
+ * indexing.cu (CudaIndexing), unfold2d and its fold in windows.cu (CudaWindows).
  */
 public final class CudaBackend implements Backend {
     private final CudaDevice dev;
@@ -115,14 +115,29 @@ public final class CudaBackend implements Backend {
         CudaElementwise.random(dev, op, out, a, b, seed, offset);
     }
 
-    @Override public void gather(Tensor out, Tensor a, int dim, Tensor index) { throw notYet("gather"); }
-    @Override public void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean add) { throw notYet("scatter"); }
-    @Override public void indexSelect(Tensor out, Tensor a, int dim, Tensor index) { throw notYet("indexSelect"); }
-    @Override public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) { throw notYet("indexAdd"); }
-    @Override public Tensor nonzero(Tensor a) { throw notYet("nonzero"); }
+    @Override public void gather(Tensor out, Tensor a, int dim, Tensor index) { CudaIndexing.gather(dev, out, a, dim, index); }
+
+    @Override public void scatter(Tensor out, int dim, Tensor index, Tensor src, boolean add) {
+        CudaIndexing.scatter(dev, out, dim, index, src, add);
+    }
+
+    @Override public void indexSelect(Tensor out, Tensor a, int dim, Tensor index) { CudaIndexing.indexSelect(dev, out, a, dim, index); }
+    @Override public void indexAdd(Tensor out, int dim, Tensor index, Tensor src) { CudaIndexing.indexAdd(dev, out, dim, index, src); }
+    @Override public Tensor nonzero(Tensor a) { return CudaIndexing.nonzero(dev, a); }
 
     @Override public void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold) {
-        throw notYet(fold ? "fold2d (col2im)" : "unfold2d (im2col)");
+        CudaWindows.unfold2d(dev, cols, img, stride, padding, dilation, fold);
+    }
+
+    // no fused kernels yet: softmax, log_softmax and layer norm run their composites of the primitives above
+    @Override public boolean softmax(Tensor out, Tensor a, boolean log) { return false; }
+    @Override public boolean softmaxBackward(Tensor gradIn, Tensor g, Tensor y, boolean log) { return false; }
+    @Override public boolean layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, double eps) {
+        return false;
+    }
+    @Override public boolean layerNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor g, Tensor x, Tensor mean,
+                                               Tensor rstd, Tensor w) {
+        return false;
     }
 
     static UnsupportedOperationException notYet(String op) {

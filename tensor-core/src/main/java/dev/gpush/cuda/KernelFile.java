@@ -16,7 +16,9 @@ public enum KernelFile {
             "where_f32", "where_f64", "where_i64", "copy_f32", "copy_f64", "copy_i64", "fill_f64", "fill_i64"),
     REDUCE("reduce.cu", "reduce_f64", "reduce_i64", "cumsum_f64", "cumsum_i64"),
     RANDOM("random.cu", "random_fill"),
-    MATMUL("matmul.cu", "matmul_i64");
+    MATMUL("matmul.cu", "matmul_i64"),
+    INDEXING("indexing.cu", "gather", "scatter", "index_add", "nonzero_count", "nonzero_fill"),
+    WINDOWS("windows.cu", "unfold2d_f32", "unfold2d_f64", "fold2d_f32", "fold2d_f64");
 
     static final String FOLDER = "/dev/gpush/cuda/kernels/";
     static final String PRELUDE = "prelude.cuh";

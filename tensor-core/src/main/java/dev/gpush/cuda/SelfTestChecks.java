@@ -1,6 +1,8 @@
 package dev.gpush.cuda;
 
 import dev.gpush.backend.RandomOp;
+import dev.gpush.nn.F;
+import dev.gpush.nn.Reduction;
 import dev.gpush.ops.Creation;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Device;
@@ -27,6 +29,11 @@ final class SelfTestChecks {
 
     private static Tensor ints(Device d, long seed, int... shape) {
         return Tensor.randint(new Generator(seed), -50, 50, shape).to(d);
+    }
+
+    /** Indices in [0, high), int64; many repeat, so scatters and index adds meet duplicates. */
+    private static Tensor index(Device d, long seed, int high, int... shape) {
+        return Tensor.randint(new Generator(seed), 0, high, shape).to(d);
     }
 
     private static Tensor positive(Device d, long seed, int... shape) { return randn(d, seed, shape).abs().add(0.1); }
@@ -86,6 +93,43 @@ final class SelfTestChecks {
             new Check("randint, bernoulli", EXACT, d -> Creation.random(new int[]{500}, DType.INT64, d, new Generator(8),
                     RandomOp.INTEGERS, -5, 9).add(Creation.random(new int[]{500}, DType.FLOAT32, d, new Generator(9),
                     RandomOp.BERNOULLI, 0.3, 0).long_())),
+            new Check("gather along a dim (cross-entropy's pick)", F32_SUMS, d -> randn(d, 1, 9, 13).gather(1, index(d, 2, 13, 9, 3))
+                    .add(randn(d, 3, 6, 5).t().gather(0, index(d, 4, 5, 4, 6)).sum())),
+            new Check("indexSelect of a transposed table, int32 index", EXACT, d -> randn(d, 1, 11, 20).indexSelect(0,
+                    index(d, 2, 11, 30)).add(randn(d, 3, 25, 20).t().indexSelect(1, index(d, 4, 25, 30).int_()).t())),
+            new Check("float16 indexSelect, bool gather", EXACT, d -> randn(d, 1, 9, 8).half().indexSelect(1, index(d, 2, 8, 5))
+                    .float_().add(randn(d, 3, 9, 8).gt(0).gather(1, index(d, 4, 8, 9, 5)).float_())),
+            new Check("scatter with duplicates (last wins)", EXACT, d -> randn(d, 1, 8, 10).scatter(1, index(d, 2, 10, 8, 25),
+                    randn(d, 3, 8, 30)).add(randn(d, 4, 8, 10).scatter(0, index(d, 5, 8, 20, 10), 7.5))),
+            new Check("scatterAdd with duplicates, int64 and float32", EXACT, d -> ints(d, 1, 5, 9)
+                    .scatterAdd(0, index(d, 2, 5, 40, 9), ints(d, 3, 40, 9)).float_()
+                    .add(randn(d, 4, 5, 9).scatterAdd(0, index(d, 5, 5, 40, 9), randn(d, 6, 40, 9)))),
+            new Check("indexAdd with duplicates, float32 and int64", F32_SUMS, d -> randn(d, 1, 7, 12)
+                    .indexAdd(0, index(d, 2, 7, 50), randn(d, 3, 50, 12)).add(ints(d, 4, 12, 7).t()
+                    .indexAdd(1, index(d, 5, 12, 50), ints(d, 6, 50, 7).t()).float_())),
+            new Check("float16 and bfloat16 indexAdd", BF16, d -> randn(d, 1, 6, 9).half()
+                    .indexAdd(1, index(d, 2, 9, 31), randn(d, 3, 6, 31).half()).float_().add(randn(d, 4, 5, 9).bfloat16()
+                    .indexAdd(0, index(d, 5, 5, 17), randn(d, 6, 17, 9).bfloat16()).float_().sum(0))),
+            new Check("nonzero", EXACT, d -> randn(d, 1, 9, 1, 11).gt(0.5).nonzero().add(1)
+                    .sum(0).add(ints(d, 2, 300).nonzero().sum())),
+            new Check("nonzero of an empty tensor, of a 0-d tensor", EXACT, d -> Tensor.zeros(new int[]{0, 4}, DType.FLOAT32, d)
+                    .nonzero().add(Tensor.ones(new int[]{3, 2}, DType.INT64, d).gt(0).nonzero().sum())
+                    .float_().sum().add(Tensor.full(new int[0], 2.0, DType.FLOAT32, d).nonzero().float_().sum())),
+            new Check("unfold2d and fold (conv2d, stride 2, padding, dilation)", F32_SUMS, d -> F.conv2d(randn(d, 1, 2, 3, 11, 9),
+                    randn(d, 2, 4, 3, 3, 2), randn(d, 3, 4), new int[]{2, 1}, new int[]{1, 2}, new int[]{2, 1}, 1)),
+            new Check("fold (col2im) of overlapping windows, float64", F64, d -> F.fold(randn(d, 1, 2, 3 * 3 * 2, 7 * 4)
+                    .double_(), new int[]{7, 6}, new int[]{3, 2}, new int[]{1, 2}, new int[]{1, 0}, new int[]{1, 1})),
+            new Check("backward of embedding and cross-entropy", F32_SUMS, d -> {
+                Tensor table = randn(d, 1, 17, 6).requiresGrad(true);
+                Tensor logits = F.embedding(index(d, 2, 17, 4, 5), table).matmul(randn(d, 3, 6, 9)).reshape(20, 9);
+                F.crossEntropy(logits, index(d, 4, 9, 20), Reduction.MEAN).backward();
+                return table.grad();
+            }),
+            new Check("backward of conv2d and maxPool2d", F32_SUMS, d -> {
+                Tensor w = randn(d, 1, 3, 2, 3, 3).requiresGrad(true);
+                F.maxPool2d(F.conv2d(randn(d, 2, 2, 2, 10, 9), w, null, 1, 1), 2).sum().backward();
+                return w.grad();
+            }),
             new Check("backward of matmul, relu, sum", F32_SUMS, d -> {
                 Tensor w = randn(d, 2, 19, 11).requiresGrad(true);
                 randn(d, 1, 23, 19).matmul(w).relu().sum().backward();

@@ -2,6 +2,9 @@ package dev.gpush.nn;
 
 import dev.gpush.amp.Autocast;
 import dev.gpush.autograd.GradMode;
+import dev.gpush.autograd.Graph;
+import dev.gpush.autograd.Node.Grad;
+import dev.gpush.ops.Creation;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Shapes;
 import dev.gpush.tensor.Tensor;
@@ -10,7 +13,8 @@ import java.util.Arrays;
 
 /**
  * The functional forms of the basic layers (linear, embedding, layer norm, dropout, activations), reached through
- * {@link F}. Each is a composition of tensor ops, so its backward is the ops' own and gradchecks with them.
+ * {@link F}. Each is a composition of tensor ops, so its backward is the ops' own and gradchecks with them, except
+ * layer norm where the backend fuses it (Note [fused layer norm]).
  */
 final class Basic {
     private Basic() {}
@@ -96,6 +100,8 @@ final class Basic {
             DType f = DType.FLOAT32;
             return layerNorm(x.to(f), shape, w == null ? null : w.to(f), b == null ? null : b.to(f), eps).to(x.dtype());
         }
+        Tensor fused = fusedLayerNorm(x, k, w, b, eps);
+        if (fused != null) return fused;
         int[] dims = new int[k];
         for (int i = 0; i < k; i++) dims[i] = n - k + i;
         Tensor centred = x.sub(x.mean(dims, true));
@@ -104,6 +110,68 @@ final class Basic {
         if (w != null) y = y.mul(w);
         if (b != null) y = y.add(b);
         return y;
+    }
+
+    /**
+     * Note [fused layer norm]: a contiguous, non-empty float32 or float64 input, with a weight and bias (where
+     * given) contiguous and of its dtype and device, runs one backend kernel forward, which keeps each row's mean
+     * and rstd (float64), and one backward for all three gradients, on a backend that has them. Anything else, or
+     * a backend without them, returns null and the caller runs the composite. Under createGraph the backward is
+     * the same formula in differentiable ops, with mean and rstd recomputed from x, so higher derivatives are
+     * right.
+     */
+    private static Tensor fusedLayerNorm(Tensor x, int k, Tensor w, Tensor b, double eps) {
+        DType dt = x.dtype();
+        if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || x.numel() == 0 || !x.isContiguous()
+                || !fusable(w, x) || !fusable(b, x)) return null;
+        int n = x.dim(), cols = 1;
+        for (int i = n - k; i < n; i++) cols *= x.size(i);
+        int[] rowsShape = {x.numel() / cols};
+        Tensor y = Tensor.emptyLike(x);
+        Tensor mean = Creation.empty(rowsShape, DType.FLOAT64, x.device());
+        Tensor rstd = Creation.empty(rowsShape, DType.FLOAT64, x.device());
+        if (!Creation.backend(x).layerNorm(y, mean, rstd, x, w, b, eps)) {
+            y.close();
+            mean.close();
+            rstd.close();
+            return null;
+        }
+        int[] dims = new int[k];
+        for (int i = 0; i < k; i++) dims[i] = n - k + i;
+        Tensor[] seen = new Tensor[1], grads = new Tensor[3];
+        java.util.function.IntFunction<Grad> grad = i -> g -> {
+            if (GradMode.isEnabled()) return layerNormGrad(i, g, x, w, dims, eps);
+            if (seen[0] != g) {  // the first of the three formulas called for this gradient computes all three
+                seen[0] = g;
+                boolean wantX = x.requiresGrad(), wantW = w != null && w.requiresGrad();
+                boolean wantB = b != null && b.requiresGrad();
+                grads[0] = wantX ? Tensor.emptyLike(x) : null;
+                grads[1] = wantW ? Tensor.emptyLike(w) : null;
+                grads[2] = wantB ? Tensor.emptyLike(b) : null;
+                Tensor gc = g.to(dt).contiguous();
+                if (!Creation.backend(x).layerNormBackward(grads[0], grads[1], grads[2], gc, x, mean, rstd, w))
+                    throw new IllegalStateException("layerNorm: the backend ran the fused forward but not its backward");
+            }
+            return grads[i];
+        };
+        return Graph.record("native_layer_norm", y, new Tensor[]{x, w, b},
+                new Grad[]{grad.apply(0), w == null ? null : grad.apply(1), b == null ? null : grad.apply(2)},
+                x, mean, rstd);
+    }
+
+    /** Input {@code i}'s gradient (0 x, 1 weight, 2 bias) in differentiable ops, recomputing mean and rstd. */
+    private static Tensor layerNormGrad(int i, Tensor g, Tensor x, Tensor w, int[] dims, double eps) {
+        if (i == 2) return g;
+        Tensor centred = x.sub(x.mean(dims, true));
+        Tensor rstd = centred.mul(centred).mean(dims, true).add(eps).rsqrt();
+        Tensor xh = centred.mul(rstd);
+        if (i == 1) return g.mul(xh);
+        Tensor d = w == null ? g : g.mul(w);
+        return rstd.mul(d.sub(d.mean(dims, true)).sub(xh.mul(d.mul(xh).mean(dims, true))));
+    }
+
+    private static boolean fusable(Tensor t, Tensor x) {
+        return t == null || t.dtype() == x.dtype() && t.isContiguous() && t.device().equals(x.device());
     }
 
     private static void checkAffine(String name, Tensor t, int[] shape) {

@@ -212,6 +212,8 @@ public final class Reductions {
         if (a.dtype().isHalf()) return softmax(a.to(DType.FLOAT32), dim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
+        Tensor fused = fusedSoftmax(in, d, false);
+        if (fused != null) return fused;
         Tensor out;
         try (GradMode ng = GradMode.disable()) {
             Tensor e = in.sub(amax(in, new int[]{d}, true, true)).exp();
@@ -225,12 +227,44 @@ public final class Reductions {
         if (a.dtype().isHalf()) return logSoftmax(a.to(DType.FLOAT32), dim).to(a.dtype()); // Note [half accumulation]
         int d = Shapes.wrapDim(dim, a.dim());
         Tensor in = a.dtype().isFloatingPoint() ? a : a.to(DType.DEFAULT);
+        Tensor fused = fusedSoftmax(in, d, true);
+        if (fused != null) return fused;
         Tensor out;
         try (GradMode ng = GradMode.disable()) {
             Tensor shifted = in.sub(amax(in, new int[]{d}, true, true));
             out = shifted.sub(sum(shifted.exp(), new int[]{d}, true).log());
         }
         return Graph.record("log_softmax", out, in, g -> g.sub(out.exp().mul(sum(g, new int[]{d}, true))), out);
+    }
+
+    /**
+     * Note [fused softmax]: softmax and log_softmax over the last dim of a contiguous, non-empty float32 or float64
+     * tensor run one backend kernel forward and one backward (two passes over memory where the composite makes
+     * five), on a backend that has them; anything else, or a backend without them, returns null and the caller
+     * runs its composite. The backward runs the composite formula under createGraph, so higher derivatives still
+     * flow through {@code out}'s own node.
+     */
+    private static Tensor fusedSoftmax(Tensor in, int d, boolean log) {
+        DType dt = in.dtype();
+        if (d != in.dim() - 1 || !in.isContiguous() || in.numel() == 0 || (dt != DType.FLOAT32 && dt != DType.FLOAT64))
+            return null;
+        Tensor out = Creation.empty(in.shapeRef(), dt, in.device());
+        if (!Creation.backend(in).softmax(out, in, log)) {
+            out.close();
+            return null;
+        }
+        return Graph.record(log ? "log_softmax" : "softmax", out, in, g -> softmaxGrad(g, out, d, log), out);
+    }
+
+    private static Tensor softmaxGrad(Tensor g, Tensor out, int d, boolean log) {
+        if (!GradMode.isEnabled() && g.dtype() == out.dtype() && g.device().equals(out.device())
+                && Arrays.equals(g.shapeRef(), out.shapeRef())) {
+            Tensor gi = Creation.empty(out.shapeRef(), out.dtype(), out.device());
+            if (Creation.backend(out).softmaxBackward(gi, g.contiguous(), out, log)) return gi;
+            gi.close();
+        }
+        return log ? g.sub(out.exp().mul(sum(g, new int[]{d}, true)))
+                : out.mul(g.sub(sum(g.mul(out), new int[]{d}, true)));
     }
 
     public static Tensor cumsum(Tensor a, int dim) {
