@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gpush.io.Json;
+import dev.gpush.kernel.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,11 @@ class InstallKernelCommandTest {
     @TempDir
     Path dir;
 
-    Jupyter.Result gpush(Map<String, String> env, String... args) {
+    ChildProcess gpush(Map<String, String> env, String... args) {
         return Jupyter.run(Jupyter.cli(args), env, dir);
     }
 
-    Jupyter.Result gpush(String... args) {
+    ChildProcess gpush(String... args) {
         return gpush(Map.of(), args);
     }
 

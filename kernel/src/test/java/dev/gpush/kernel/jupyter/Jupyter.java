@@ -2,6 +2,7 @@ package dev.gpush.kernel.jupyter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gpush.kernel.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class Jupyter {
     }
 
     /** Runs /usr/bin/python3 with {@code args} in the scripts folder, with {@link #env}. */
-    Result python(String... args) {
+    ChildProcess python(String... args) {
         var command = new ArrayList<>(List.of(PYTHON, "-B")); // -B: no __pycache__ in src/test/python
         command.addAll(List.of(args));
         return run(command, env(), SCRIPTS);
@@ -64,22 +65,11 @@ final class Jupyter {
 
     /** The java of the JVM running the tests, with the tests' class path, running the gpush CLI. */
     static List<String> cli(String... args) {
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.gpush.kernel.Main"));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
+        return ChildProcess.cli(args);
     }
 
     /** Runs {@code command} in {@code dir} to its end; {@code env} entries with a null value are removed. */
-    static Result run(List<String> command, Map<String, String> env, Path dir) {
-        var r = dev.gpush.kernel.ChildProcess.run(command, "", env, dir, false);
-        return new Result(r.exit(), r.out(), r.err());
+    static ChildProcess run(List<String> command, Map<String, String> env, Path dir) {
+        return ChildProcess.run(command, "", env, dir, false);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gpush.io.Json;
+import dev.gpush.kernel.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class JupyterClientTest {
         jupyter = Jupyter.install(root, "gpush-test");
     }
 
-    static void assertPassed(Jupyter.Result result) {
+    static void assertPassed(ChildProcess result) {
         assertEquals(0, result.exit(), result::toString);
     }
 

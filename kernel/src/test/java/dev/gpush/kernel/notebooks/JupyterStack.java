@@ -2,6 +2,7 @@ package dev.gpush.kernel.notebooks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gpush.kernel.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +64,7 @@ final class JupyterStack {
     }
 
     /** Runs /usr/bin/python3 with {@code args} in {@code dir}, with {@link #env}, to its end. */
-    Result python(Path dir, String... args) {
+    ChildProcess python(Path dir, String... args) {
         var command = new ArrayList<>(List.of(PYTHON, "-B"));
         command.addAll(List.of(args));
         return run(command, env(), dir);
@@ -81,19 +82,11 @@ final class JupyterStack {
 
     /** The java of the JVM running the tests, with the tests' class path, running the gpush CLI. */
     static List<String> cli(String... args) {
-        return dev.gpush.kernel.ChildProcess.cli(args);
-    }
-
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
+        return ChildProcess.cli(args);
     }
 
     /** Runs {@code command} in {@code dir} to its end, with {@code env} added to this JVM's environment. */
-    static Result run(List<String> command, Map<String, String> env, Path dir) {
-        var r = dev.gpush.kernel.ChildProcess.run(command, "", env, dir, false);
-        return new Result(r.exit(), r.out(), r.err());
+    static ChildProcess run(List<String> command, Map<String, String> env, Path dir) {
+        return ChildProcess.run(command, "", env, dir, false);
     }
 }
