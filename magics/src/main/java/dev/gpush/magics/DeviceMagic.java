@@ -48,7 +48,7 @@ public final class DeviceMagic implements Magic {
         if (!Cuda.isAvailable()) {
             Runtime r = Runtime.getRuntime();
             return new Table("cpu (no CUDA: " + Cuda.unavailableReason() + ")", "device", "model", "cores", "Java heap")
-                    .row("cpu", Memory.cpuModel(), r.availableProcessors(), Memory.heap())
+                    .row("cpu", dev.gpush.cpu.CpuInfo.model(), r.availableProcessors(), Memory.heap())
                     .note("gpush doctor says which CUDA libraries were looked for and found.");
         }
         var table = new Table("CUDA: driver " + version(Cuda.driverVersion()) + ", runtime "

@@ -32,7 +32,7 @@ record Machine(String cpu, int cores, String java, int threads, String blas, dou
                 : "none (Java loops): " + Blas.unavailableReason();
         Runtime rt = Runtime.getRuntime();
         String heap = (rt.totalMemory() >> 20) + " MB committed of " + (rt.maxMemory() >> 20) + " MB max";
-        return new Machine(cpuModel(), rt.availableProcessors(),
+        return new Machine(dev.gpush.cpu.CpuInfo.model(), rt.availableProcessors(),
                 Runtime.version() + " (" + System.getProperty("java.vm.name") + ")", Parallel.threads(), blas,
                 busyShare(), heap, cuda ? Gpu.describe() : null);
     }
@@ -82,13 +82,5 @@ record Machine(String cpu, int cores, String java, int threads, String blas, dou
         long[] t = new long[Math.min(8, f.length - 1)];
         for (int i = 0; i < t.length; i++) t[i] = Long.parseLong(f[i + 1]);
         return t;
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-        } catch (IOException | RuntimeException ignored) { /* not Linux: fall through */ }
-        return System.getProperty("os.arch") + " (" + System.getProperty("os.name") + ")";
     }
 }
