@@ -121,18 +121,19 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Compiles and runs a throw-away snippet and a completion, so that the user's first cell does not pay the
-     * compiler's warm-up (JVM-NOTES.md: 0.4 to 0.8 s). Front ends call it on a background thread at start-up.
+     * compiler's warm-up (JVM-NOTES.md: 0.4 to 0.8 s). Front ends call it on a background thread at start-up. It
+     * then waits (up to 20 s) for JShell's background index of the class path's packages, so that imports complete;
+     * it sleeps without holding the engine, so a cell typed meanwhile runs at once.
      */
-    public synchronized void warmUp() {
-        for (SnippetEvent event : shell.eval("int gpush$warmUp = java.util.List.of(1, 2).size();")) {
-            shell.drop(event.snippet());
+    public void warmUp() {
+        synchronized (this) {
+            for (SnippetEvent event : shell.eval("int gpush$warmUp = java.util.List.of(1, 2).size();")) {
+                shell.drop(event.snippet());
+            }
+            analysis.completionSuggestions("Tensor.ra", 9, new int[1]);
         }
-        analysis.completionSuggestions("Tensor.ra", 9, new int[1]);
-        // JShell indexes the class path's packages in the background: wait (briefly) until imports complete
         long deadline = System.nanoTime() + 20_000_000_000L;
-        String probe = "import java.util.conc";
-        while (analysis.completionSuggestions(probe, probe.length(), new int[1]).isEmpty()
-                && System.nanoTime() < deadline) {
+        while (!packagesIndexed() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -140,6 +141,11 @@ public final class Engine implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    private synchronized boolean packagesIndexed() {
+        String probe = "import java.util.conc";
+        return !analysis.completionSuggestions(probe, probe.length(), new int[1]).isEmpty();
     }
 
     /** Forgets every snippet and starts a fresh session with the prelude, as JShell's {@code /reset}. */
@@ -218,15 +224,9 @@ public final class Engine implements AutoCloseable {
                 return null;
             }
             return value == null ? null : Renderers.render(value);
-        } catch (MagicException e) {
-            outcomes.add(new Outcome(magic.line(), text, null, List.of(),
-                    new Failure("MagicError", e.getMessage(), List.of(), null)));
-        } catch (Interrupted e) {
-            outcomes.add(new Outcome(magic.line(), text, null, List.of(),
-                    new Failure(Interrupted.class.getName(), e.getMessage(), List.of(), null)));
-        } catch (Exception e) {
-            outcomes.add(new Outcome(magic.line(), text, null, List.of(),
-                    new Failure(e.getClass().getName(), e.getMessage(), List.of(), null)));
+        } catch (Exception e) { // a magic's error is its message, without a stack: it never ends the session
+            outcomes.add(Outcome.failed(magic.line(), text,
+                    e instanceof MagicException ? "MagicError" : e.getClass().getName(), e.getMessage()));
         }
         return null;
     }
@@ -248,8 +248,8 @@ public final class Engine implements AutoCloseable {
             int lead = text.length() - text.stripLeading().length(); // Note [leading whitespace]
             control.forgetLastValue();
             if (interruptedCell == cells.get()) { // interrupted between two snippets: the rest does not run
-                outcomes.add(new Outcome(lineOf(source, offset + lead), text.substring(lead), null, List.of(),
-                        new Failure(Interrupted.class.getName(), new Interrupted().getMessage(), List.of(), null)));
+                outcomes.add(Outcome.failed(lineOf(source, offset + lead), text.substring(lead),
+                        Interrupted.class.getName(), new Interrupted().getMessage()));
                 return null;
             }
             Outcome outcome = evalSnippet(name, source, offset + lead, text.substring(lead));
@@ -449,8 +449,13 @@ public final class Engine implements AutoCloseable {
 
     /** The session's variables as {@code type name = value}, in the order they were defined. */
     public List<String> vars() {
+        return variables().stream().map(v -> v.type() + " " + v.name() + " = " + v.value()).toList();
+    }
+
+    /** The session's variables (name, type, value as JShell prints it), in the order they were defined. */
+    public List<Variable> variables() {
         return shell.variables().filter(v -> shell.status(v).isActive())
-                .map(v -> v.typeName() + " " + v.name() + " = " + shell.varValue(v)).toList();
+                .map(v -> new Variable(v.name(), v.typeName(), shell.varValue(v))).toList();
     }
 
     /** The session's methods as {@code name(parameter types)return type}. */
@@ -549,8 +554,7 @@ public final class Engine implements AutoCloseable {
 
         @Override
         public List<Variable> variables() {
-            return shell.variables().filter(v -> shell.status(v).isActive())
-                    .map(v -> new Variable(v.name(), v.typeName(), shell.varValue(v))).toList();
+            return Engine.this.variables();
         }
 
         @Override

@@ -10,7 +10,6 @@ import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashSet;
 import java.util.Map;
@@ -76,28 +75,13 @@ final class MainThread extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
-        if (Thread.currentThread() == thread) { // a magic on the main thread evaluating Java: run it right here
-            Object value = doit.invoke(null);
-            lastValue = value;
-            return valueString(value);
-        }
-        Future<Object> result = main.submit(() -> {
-            thread = Thread.currentThread();
-            thread.setContextClassLoader(doit.getDeclaringClass().getClassLoader()); // snippets' classes by name
-            Thread.interrupted(); // an interrupt that came after the last snippet ended is not for this one
-            try {
-                return doit.invoke(null);
-            } finally {
-                thread = null;
-            }
-        });
-        Object value;
-        try {
-            value = result.get();
-        } catch (ExecutionException e) {
-            // Method.invoke wraps what the snippet threw in InvocationTargetException, which JShell unwraps
-            throw e.getCause() instanceof Exception cause ? cause : new InvocationTargetException(e.getCause());
-        }
+        // Method.invoke wraps what the snippet threw in InvocationTargetException, which JShell unwraps
+        Object value = Thread.currentThread() == thread ? doit.invoke(null) // a magic's Java: run it right here
+                : call(() -> {
+                    // snippets' classes by name (Class.forName, ServiceLoader) from the thread's context loader
+                    Thread.currentThread().setContextClassLoader(doit.getDeclaringClass().getClassLoader());
+                    return doit.invoke(null);
+                });
         lastValue = value;
         return valueString(value);
     }
@@ -109,7 +93,7 @@ final class MainThread extends DirectExecutionControl {
     <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
         Future<T> result = main.submit(() -> {
             thread = Thread.currentThread();
-            Thread.interrupted();
+            Thread.interrupted(); // an interrupt that came after the last snippet ended is not for this one
             try {
                 return task.call();
             } finally {

@@ -18,6 +18,11 @@ public record Outcome(int line, String source, String value, List<Problem> probl
         problems = List.copyOf(problems);
     }
 
+    /** A snippet or magic at {@code line} that failed with an exception known only by class name and message. */
+    static Outcome failed(int line, String source, String className, String message) {
+        return new Outcome(line, source, null, List.of(), new Failure(className, message, List.of(), null));
+    }
+
     public boolean ok() {
         return problems.isEmpty() && failure == null;
     }
