@@ -11,15 +11,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Jupyter of this machine (Debian's python3-jupyter-client and friends, run with /usr/bin/python3) with a
  * gpush kernelspec installed in a temporary folder, and real child processes to run it and the gpush CLI.
  */
-final class Jupyter {
+public final class Jupyter {
 
-    static final String PYTHON = "/usr/bin/python3";
+    public static final String PYTHON = "/usr/bin/python3";
     /** The Python test scripts, relative to the kernel module, where Maven runs the tests. */
     static final Path SCRIPTS = Path.of("src", "test", "python").toAbsolutePath();
     final Path root;
@@ -37,14 +36,14 @@ final class Jupyter {
     }
 
     /** Installs the kernelspec under {@code root}, as {@code gpush install-kernel --prefix root} does. */
-    static Jupyter install(Path root, String kernelName) {
+    public static Jupyter install(Path root, String kernelName) {
         var done = run(cli("install-kernel", "--prefix", root.toString(), "--name", kernelName), Map.of(), root);
         assertEquals(0, done.exit(), done::toString);
         return new Jupyter(root, kernelName);
     }
 
     /** The environment that makes Jupyter find this kernelspec and keep its files under {@code root}. */
-    Map<String, String> env() {
+    public Map<String, String> env() {
         var env = new HashMap<String, String>();
         env.put("JUPYTER_PATH", root.resolve(Path.of("share", "jupyter")).toString());
         env.put("JUPYTER_DATA_DIR", root.resolve("data").toString());
@@ -69,7 +68,7 @@ final class Jupyter {
     }
 
     /** Runs {@code command} in {@code dir} to its end; {@code env} entries with a null value are removed. */
-    static ChildProcess run(List<String> command, Map<String, String> env, Path dir) {
+    public static ChildProcess run(List<String> command, Map<String, String> env, Path dir) {
         return ChildProcess.run(command, "", env, dir, false);
     }
 }

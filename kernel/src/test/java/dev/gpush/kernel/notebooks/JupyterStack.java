@@ -1,35 +1,30 @@
 package dev.gpush.kernel.notebooks;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.gpush.kernel.ChildProcess;
+import dev.gpush.kernel.jupyter.Jupyter;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's Jupyter (run with /usr/bin/python3) with the gpush kernelspec installed by {@code gpush install-kernel
- * --prefix} into a temporary folder, for the notebook tests. Jupyter's own folders (data, runtime, config) are
- * kept under that folder too, so a test neither reads nor writes the user's.
- *
- * <p>The kernelspec is named {@value #KERNEL_NAME}, the name the notebooks ask for: {@code JUPYTER_PATH} puts
- * this one ahead of any other install.
+ * The Jupyter of the kernel tests ({@link Jupyter}: Debian's Jupyter with the gpush kernelspec installed by
+ * {@code gpush install-kernel --prefix} into a temporary folder, its own folders kept there too), set up for the
+ * notebooks: the kernelspec is named {@value #KERNEL_NAME}, the name the notebooks ask for, and the notebooks run
+ * at their quick sizes.
  */
 final class JupyterStack {
 
-    static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = Jupyter.PYTHON;
     static final String KERNEL_NAME = "gpush";
-    final Path root;
+    private final Jupyter jupyter;
 
-    private JupyterStack(Path root) {
-        this.root = root;
+    private JupyterStack(Jupyter jupyter) {
+        this.jupyter = jupyter;
     }
 
     /** Whether /usr/bin/python3 can import nbclient and jupyter_client; the notebook tests skip without them. */
@@ -45,21 +40,13 @@ final class JupyterStack {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        var done = run(cli("install-kernel", "--prefix", root.toString(), "--name", KERNEL_NAME), Map.of(), root);
-        assertEquals(0, done.exit(), done::toString);
-        return new JupyterStack(root);
+        return new JupyterStack(Jupyter.install(root, KERNEL_NAME));
     }
 
-    /** The environment that makes Jupyter find this kernelspec, keep its files under {@link #root}, and run quick. */
+    /** {@link Jupyter#env()}, with the notebooks' small sizes. */
     Map<String, String> env() {
-        var env = new HashMap<String, String>();
-        env.put("JUPYTER_PATH", root.resolve(Path.of("share", "jupyter")).toString());
-        env.put("JUPYTER_DATA_DIR", root.resolve("data").toString());
-        env.put("JUPYTER_RUNTIME_DIR", root.resolve("runtime").toString());
-        env.put("JUPYTER_CONFIG_DIR", root.resolve("config").toString());
-        env.put("XDG_DATA_HOME", root.resolve("xdg").toString()); // the kernel's history file
-        env.put("PYDEVD_DISABLE_FILE_VALIDATION", "1");            // quiets a debugger warning of Debian's Python
-        env.put("GPUSH_NOTEBOOK_QUICK", "1");                        // the notebooks' small sizes
+        var env = jupyter.env();
+        env.put("GPUSH_NOTEBOOK_QUICK", "1");
         return env;
     }
 
@@ -80,13 +67,8 @@ final class JupyterStack {
         return builder.start();
     }
 
-    /** The java of the JVM running the tests, with the tests' class path, running the gpush CLI. */
-    static List<String> cli(String... args) {
-        return ChildProcess.cli(args);
-    }
-
     /** Runs {@code command} in {@code dir} to its end, with {@code env} added to this JVM's environment. */
     static ChildProcess run(List<String> command, Map<String, String> env, Path dir) {
-        return ChildProcess.run(command, "", env, dir, false);
+        return Jupyter.run(command, env, dir);
     }
 }
