@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code gpush --version}: gpush's version, the Java running it and the CUDA it would use. */
-final class VersionInfo implements IVersionProvider {
+public final class VersionInfo implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
@@ -21,7 +21,7 @@ final class VersionInfo implements IVersionProvider {
             .toArray(String[]::new);
     }
 
-    static String gpushVersion() {
+    public static String gpushVersion() {
         try (InputStream in = VersionInfo.class.getResourceAsStream("version.properties")) {
             var properties = new Properties();
             if (in != null) {

@@ -1,11 +1,9 @@
 package dev.gpush.kernel.jupyter;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.gpush.kernel.VersionInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The content of kernel_info_reply. It is built from constants and system properties only, so that the kernel
@@ -44,15 +42,7 @@ final class KernelInfo {
 
     /** gpush's version, from the resource the build writes. */
     static String version() {
-        try (InputStream in = KernelInfo.class.getResourceAsStream("/dev/gpush/kernel/version.properties")) {
-            var properties = new Properties();
-            if (in != null) {
-                properties.load(in);
-            }
-            return properties.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return VersionInfo.gpushVersion();
     }
 
     private static Map<String, Object> link(String text, String url) {
