@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gpush.cuda.Cuda;
+import dev.gpush.cuda.DeviceUsage;
+import dev.gpush.cuda.GpuProcess;
+import dev.gpush.cuda.Nvml;
 import dev.gpush.tensor.Device;
 import dev.gpush.tensor.Tensor;
 import java.util.List;
@@ -56,6 +59,43 @@ class GpuMagicsTest {
         new EmptyCacheMagic().run(empty, "--gc", null);
         assertTrue(empty.out.toString().startsWith("garbage collection: Java heap "), empty.out::toString);
         assertTrue(empty.out.toString().contains("no GPU cache to empty"), empty.out::toString);
+    }
+
+    @Test
+    void withoutAGpuDeviceSaysWhyNvmlIsMissingToo() {
+        assumeFalse(Cuda.isAvailable());
+        String text = new DeviceMagic().run(new Printed(), "", null).toString();
+        assertTrue(text.contains("\ncpu "), text);
+        assertTrue(text.contains("NVML not available: " + Nvml.unavailableReason()), text);
+    }
+
+    @Test
+    void nvmlFiguresReadAsNvidiaSmiShowsThem() {
+        var u = new DeviceUsage(37, 12, 64, 312.4, 700, List.of(new GpuProcess(4242, "java", 3L << 30),
+                new GpuProcess(77, "?", -1)));
+        assertEquals("37 % / 12 %", DeviceMagic.busy(u));
+        assertEquals("64 C", DeviceMagic.temperature(u));
+        assertEquals("312 W / 700 W", DeviceMagic.power(u));
+        assertEquals("cuda:1 processes: 4242 java 3.0 GiB, 77 ? (memory n/a)", DeviceMagic.processes(1, u));
+        var unknown = new DeviceUsage(-1, -1, -1, -1, -1, List.of());
+        assertEquals("n/a / n/a", DeviceMagic.busy(unknown));
+        assertEquals("n/a", DeviceMagic.temperature(unknown));
+        assertEquals("n/a / n/a", DeviceMagic.power(unknown));
+        assertEquals("cuda:0 processes: none", DeviceMagic.processes(0, unknown));
+        assertEquals("n/a", DeviceMagic.busy(null), "no NVML");
+    }
+
+    @Test
+    @Tag("gpu")
+    void onAGpuDeviceShowsNvmlFigures() {
+        assumeTrue(Cuda.isAvailable(), () -> "no GPU: " + Cuda.unavailableReason());
+        assumeTrue(Nvml.isAvailable(), () -> "no NVML: " + Nvml.unavailableReason());
+        Tensor t = Tensor.ones(Device.cuda(0), 1024);   // this process now has a context on cuda:0
+        String text = new DeviceMagic().run(new Printed(), "", null).toString();
+        assertTrue(text.startsWith("CUDA: driver " + Nvml.driverVersion()), text);
+        assertTrue(text.matches("(?s).*cuda:0 .* \\d+ C .*\\d+ W / \\d+ W.*"), text);
+        assertTrue(text.contains("cuda:0 processes: "), text);
+        t.close();
     }
 
     @Test

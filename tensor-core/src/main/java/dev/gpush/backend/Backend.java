@@ -64,6 +64,54 @@ public interface Backend {
      */
     void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold);
 
+    // Fused window and batch-norm kernels (cuDNN on CUDA). Each returns false where the device has none for these
+    // arguments, leaving its outputs untouched; the op then runs its composite of the primitives above. Inputs may
+    // have any strides (the device copies what its library needs contiguous); outputs are contiguous; every tensor
+    // is non-empty, on this device, of the input's floating dtype.
+
+    /**
+     * 2-d convolution (cross-correlation, as conv2d): {@code y [N, O, oh, ow] = x [N, C, H, W] (*) w [O, C/groups,
+     * kh, kw] + b [O]}, zero padding {@code padding} on both sides, {@code oh} and {@code ow} by
+     * {@code Windows.outputSize}. {@code b} may be null.
+     */
+    boolean conv2d(Tensor y, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups);
+
+    /**
+     * conv2d's backward from the output's gradient {@code gy}: the input's {@code gx} and the weight's {@code gw},
+     * either null when not wanted (the bias's gradient is a sum the op takes itself).
+     */
+    boolean conv2dBackward(Tensor gx, Tensor gw, Tensor gy, Tensor x, Tensor w, int[] stride, int[] padding,
+                           int[] dilation, int groups);
+
+    /**
+     * 2-d pooling of {@code x [N, C, H, W]} into {@code y [N, C, oh, ow]}, floor rounding, symmetric padding: the
+     * maximum of each window (padding never wins), or with {@code max} false the mean, divided by the window's
+     * size with {@code countIncludePad} and by the part inside the image without.
+     */
+    boolean pool2d(Tensor y, Tensor x, boolean max, int[] kernel, int[] stride, int[] padding, boolean countIncludePad);
+
+    /** pool2d's backward: {@code gx} from the output's gradient {@code gy}, the forward's {@code y} and {@code x}. */
+    boolean pool2dBackward(Tensor gx, Tensor gy, Tensor y, Tensor x, boolean max, int[] kernel, int[] stride,
+                           int[] padding, boolean countIncludePad);
+
+    /**
+     * Batch norm of {@code x [N, C, ...]} per channel, {@code y = (x - mean) * invstd * w + b}, {@code w} and
+     * {@code b} [C] or null (1 and 0). Training: the batch's mean and {@code invstd = 1 / sqrt(var + eps)} (biased
+     * variance) go to {@code saveMean} and {@code saveInvstd} [C], and the running statistics (both or neither
+     * null) move in place: {@code r = (1 - momentum) r + momentum s}, with the unbiased variance. Eval
+     * ({@code training} false): the running statistics normalise, and the saved ones are null. float32 or float64;
+     * w, b, the running and the saved statistics are contiguous, of x's dtype.
+     */
+    boolean batchNorm(Tensor y, Tensor saveMean, Tensor saveInvstd, Tensor x, Tensor w, Tensor b, Tensor runningMean,
+                      Tensor runningVar, boolean training, double momentum, double eps);
+
+    /**
+     * Training batch norm's backward from the saved mean and invstd: the input's {@code gx}, the weight's
+     * {@code gw} and the bias's {@code gb} (each null when not wanted); {@code w} null means 1.
+     */
+    boolean batchNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor gy, Tensor x, Tensor w, Tensor saveMean,
+                              Tensor saveInvstd, double eps);
+
     /**
      * Fused softmax over the last dim, row by row: {@code out = exp(a - max) / sum(exp(a - max))}, or with
      * {@code log}, {@code (a - max) - log(sum(exp(a - max)))}. Unlike the other primitives this one has a narrow
@@ -95,6 +143,15 @@ public interface Backend {
      * fused kernel.
      */
     boolean layerNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor g, Tensor x, Tensor mean, Tensor rstd, Tensor w);
+
+    /**
+     * One fused Adam/AdamW step in place: updates {@code param}, {@code expAvg}, {@code expAvgSq} and, with
+     * {@code s.amsgrad()}, {@code maxExpAvgSq} (else null) from {@code grad}, with exactly the operations and
+     * roundings listed in {@link AdamStep}, so the result equals the optimizer's composite to the bit. All tensors
+     * are contiguous, of one shape and one dtype, float32 or float64, and non-empty. Returns false where the device
+     * has no fused step; the optimizer then runs its composite.
+     */
+    boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, AdamStep s);
 
     /** Positions of the non-zero elements of {@code a}, as an int64 tensor [count, a.dim()]. */
     Tensor nonzero(Tensor a);

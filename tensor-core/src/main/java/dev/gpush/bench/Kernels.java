@@ -59,9 +59,12 @@ final class Kernels {
                         }));
     }
 
-    /** add, mul, sum, softmax and layer norm on 2^k float32 elements (softmax and layer norm over rows). */
+    /**
+     * add, mul, sum, softmax and layer norm on 2^k float32 elements (softmax and layer norm over rows). On CUDA the
+     * tensors live in device memory, so the heap does not limit k there.
+     */
     static List<Workload> memoryBound(Profile p, Device device, long maxHeap, List<String> notes) {
-        int log2 = p.elementsLog2(maxHeap);
+        int log2 = device.isCuda() ? p.elementsLog2 : p.elementsLog2(maxHeap);
         if (log2 != p.elementsLog2)
             notes.add(String.format(Locale.ROOT, "memory-bound ops on 2^%d elements, not 2^%d: the heap's %d MB "
                     + "holds fewer than 16 float32 tensors of 2^%d (raise it with -Xmx)",

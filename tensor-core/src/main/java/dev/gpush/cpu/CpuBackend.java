@@ -1,5 +1,6 @@
 package dev.gpush.cpu;
 
+import dev.gpush.backend.AdamStep;
 import dev.gpush.backend.Backend;
 import dev.gpush.backend.BinaryOp;
 import dev.gpush.backend.RandomOp;
@@ -59,6 +60,32 @@ public final class CpuBackend implements Backend {
     @Override public void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold) {
         CpuWindows.unfold2d(cols, img, stride, padding, dilation, fold);
     }
+    // no fused window or batch-norm kernels on the CPU: conv2d, pooling and batch norm run their composites
+    @Override public boolean conv2d(Tensor y, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation,
+                                    int groups) {
+        return false;
+    }
+    @Override public boolean conv2dBackward(Tensor gx, Tensor gw, Tensor gy, Tensor x, Tensor w, int[] stride,
+                                            int[] padding, int[] dilation, int groups) {
+        return false;
+    }
+    @Override public boolean pool2d(Tensor y, Tensor x, boolean max, int[] kernel, int[] stride, int[] padding,
+                                    boolean countIncludePad) {
+        return false;
+    }
+    @Override public boolean pool2dBackward(Tensor gx, Tensor gy, Tensor y, Tensor x, boolean max, int[] kernel,
+                                            int[] stride, int[] padding, boolean countIncludePad) {
+        return false;
+    }
+    @Override public boolean batchNorm(Tensor y, Tensor saveMean, Tensor saveInvstd, Tensor x, Tensor w, Tensor b,
+                                       Tensor runningMean, Tensor runningVar, boolean training, double momentum,
+                                       double eps) {
+        return false;
+    }
+    @Override public boolean batchNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor gy, Tensor x, Tensor w,
+                                               Tensor saveMean, Tensor saveInvstd, double eps) {
+        return false;
+    }
     @Override public boolean softmax(Tensor out, Tensor a, boolean log) { return CpuNorms.softmax(out, a, log); }
     @Override public boolean softmaxBackward(Tensor gradIn, Tensor g, Tensor y, boolean log) {
         return CpuNorms.softmaxBackward(gradIn, g, y, log);
@@ -69,6 +96,10 @@ public final class CpuBackend implements Backend {
     @Override public boolean layerNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor g, Tensor x, Tensor mean,
                                                Tensor rstd, Tensor w) {
         return CpuNorms.layerNormBackward(gx, gw, gb, g, x, mean, rstd, w);
+    }
+    @Override public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                                      AdamStep s) {
+        return CpuAdam.step(param, grad, expAvg, expAvgSq, maxExpAvgSq, s);
     }
     @Override public void random(RandomOp op, Tensor out, double a, double b, long seed, long offset) {
         CpuRandom.fill(op, out, a, b, seed, offset);

@@ -52,10 +52,67 @@ public final class Cuda {
         return d < 0 ? 0 : d;
     }
 
-    /** Waits for all work queued on the current device. */
+    /** Waits for all work queued on the current device, on every stream. */
     public static void synchronize() {
-        if (isAvailable() && CudaDevice.existing(currentDevice()) != null) Driver.synchronize(currentDevice());
+        if (isAvailable()) synchronize(currentDevice());
     }
+
+    /** Waits for all work queued on {@code device}, on every stream. */
+    public static void synchronize(int device) {
+        if (isAvailable() && CudaDevice.existing(device) != null) Driver.synchronize(device);
+    }
+
+    // ---------------------------------------------------------------- streams (Note [current stream] in CudaStream)
+
+    /** This thread's current stream of {@code device}: where its ops are queued; the default stream until set. */
+    public static CudaStream currentStream(int device) {
+        requireDevice(device);
+        return CurrentStreams.get(device);
+    }
+
+    public static CudaStream currentStream() { return currentStream(currentDevice()); }
+
+    /** The default (legacy, handle 0) stream of {@code device}. */
+    public static CudaStream defaultStream(int device) {
+        requireDevice(device);
+        return CurrentStreams.defaultStream(device);
+    }
+
+    public static CudaStream defaultStream() { return defaultStream(currentDevice()); }
+
+    /**
+     * Makes {@code stream} this thread's current stream of its device, and that device the current one
+     * ({@code torch.cuda.set_stream}); {@link CudaStream#use()} does the same for a scope and restores both after.
+     */
+    public static void setStream(CudaStream stream) {
+        setDevice(stream.device());
+        CurrentStreams.set(stream);
+    }
+
+    /**
+     * Tells the allocator that {@code tensor}'s memory is used by work on {@code stream}, a stream other than the
+     * one it was allocated on ({@code Tensor.record_stream}): when the tensor is freed, its memory is reused only
+     * after the work queued on {@code stream} until then (Note [recorded streams] in CudaStorage).
+     */
+    public static void recordStream(dev.gpush.tensor.Tensor tensor, CudaStream stream) {
+        if (!(tensor.storage() instanceof CudaStorage s))
+            throw new IllegalArgumentException("recordStream: the tensor is on " + tensor.device()
+                    + ", not on a CUDA device");
+        s.recordStream(stream);
+    }
+
+    // ---------------------------------------------------------------- math modes
+
+    private static volatile boolean allowTf32;
+
+    /**
+     * Whether float32 matrix products on CUDA may use TF32 tensor cores (10-bit mantissa inputs, float32
+     * accumulation; {@code torch.backends.cuda.matmul.allow_tf32}). Off by default: products are full float32.
+     */
+    public static boolean allowTf32() { return allowTf32; }
+
+    /** Turns TF32 for float32 matrix products on or off, for every device and thread, from the next product. */
+    public static void setAllowTf32(boolean on) { allowTf32 = on; }
 
     /** The CUDA version the driver supports, as {@code cuDriverGetVersion} encodes it (13010 is 13.1); 0 without one. */
     public static int driverVersion() { return CudaProbe.result().driverVersion(); }
@@ -63,6 +120,9 @@ public final class Cuda {
     public static int runtimeVersion() { return isAvailable() ? Driver.runtimeVersion() : 0; }
 
     public static String nvrtcVersion() { return isAvailable() ? Nvrtc.version() : "none"; }
+
+    /** cuDNN's version as {@code cudnnGetVersion} encodes it (91900 is 9.19.0); 0 without CUDA or cuDNN. */
+    public static long cudnnVersion() { return isAvailable() ? Cudnn.version() : 0; }
 
     /** Where the CUDA libraries were found, searched as {@link CudaLibraries} says. */
     public static CudaLibraries.Found libraries() { return CudaLibraries.find(); }

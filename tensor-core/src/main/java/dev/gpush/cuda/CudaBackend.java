@@ -1,5 +1,6 @@
 package dev.gpush.cuda;
 
+import dev.gpush.backend.AdamStep;
 import dev.gpush.backend.Backend;
 import dev.gpush.backend.BinaryOp;
 import dev.gpush.backend.RandomOp;
@@ -10,20 +11,12 @@ import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Shapes;
 import dev.gpush.tensor.Storage;
 import dev.gpush.tensor.Tensor;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.ShortPointer;
-
-import static org.bytedeco.cuda.global.cudart.*;
 
 /**
  * The backend of one CUDA device. Elementwise ops, fills, copies and casts, reductions, cumsum and random fills run
- * as NVRTC kernels; floating point products run in cuBLAS. Host transfers are synchronous copies between a Java
- * array and device memory. The indexing primitives (gather, scatter, indexSelect, indexAdd, nonzero) run in
+ * as NVRTC kernels; floating point products run in cuBLAS. Everything is queued on the calling thread's current
+ * stream (Note [current stream] in CudaStream); host transfers go through pinned staging buffers (Note [pinned
+ * staging] in PinnedStaging). The indexing primitives (gather, scatter, indexSelect, indexAdd, nonzero) run in
  * indexing.cu (CudaIndexing), unfold2d and its fold in windows.cu (CudaWindows).
  */
 public final class CudaBackend implements Backend {
@@ -46,33 +39,15 @@ public final class CudaBackend implements Backend {
 
     @Override public Storage allocate(DType dtype, int length) {
         CudaStorage s = new CudaStorage(dev, dtype, length);
-        Driver.use(dev.index());
-        Driver.check(cuMemsetD8Async(s.address(), (byte) 0, (long) length * dtype.itemSize(), null), "cuMemsetD8Async");
+        Driver.zero(dev.index(), s.address(), (long) length * dtype.itemSize());
         return s;
     }
 
     @Override public Storage fromArray(DType dtype, Object array) {
         int length = CpuBackend.INSTANCE.fromArray(dtype, array).length();   // checks the array's type
         CudaStorage s = new CudaStorage(dev, dtype, length);
-        long bytes = (long) length * dtype.itemSize();
-        if (bytes == 0) return s;
-        Driver.use(dev.index());
-        try (Pointer host = hostCopy(array)) {
-            Driver.check(cuMemcpyHtoD(s.address(), host, bytes), "cuMemcpyHtoD");
-        }
+        if (length > 0) dev.staging().toDevice(s.address(), array, length);
         return s;
-    }
-
-    private static Pointer hostCopy(Object array) {
-        return switch (array) {
-            case float[] a -> new FloatPointer(a);
-            case double[] a -> new DoublePointer(a);
-            case short[] a -> new ShortPointer(a);
-            case long[] a -> new LongPointer(a);
-            case int[] a -> new IntPointer(a);
-            case byte[] a -> new BytePointer(a);
-            default -> throw new IllegalArgumentException("no device copy of " + array.getClass().getSimpleName());
-        };
     }
 
     @Override public Object toArray(Tensor src) {
@@ -82,22 +57,7 @@ public final class CudaBackend implements Backend {
             CudaElementwise.copy(dev, c, src);
         }
         Object array = ((dev.gpush.cpu.CpuStorage) CpuBackend.INSTANCE.allocate(src.dtype(), src.numel())).data();
-        long bytes = (long) src.numel() * src.dtype().itemSize();
-        if (bytes > 0) {
-            Driver.use(dev.index());
-            try (Pointer host = hostCopy(array)) {
-                Driver.check(cuMemcpyDtoH(host, CudaElementwise.address(c), bytes), "cuMemcpyDtoH");
-                switch (array) {
-                    case float[] a -> ((FloatPointer) host).get(a);
-                    case double[] a -> ((DoublePointer) host).get(a);
-                    case short[] a -> ((ShortPointer) host).get(a);
-                    case long[] a -> ((LongPointer) host).get(a);
-                    case int[] a -> ((IntPointer) host).get(a);
-                    case byte[] a -> ((BytePointer) host).get(a);
-                    default -> throw new IllegalStateException();
-                }
-            }
-        }
+        if (src.numel() > 0) dev.staging().toHost(array, CudaElementwise.address(c), src.numel());
         if (c != src) c.close();
         return array;
     }
@@ -129,15 +89,49 @@ public final class CudaBackend implements Backend {
         CudaWindows.unfold2d(dev, cols, img, stride, padding, dilation, fold);
     }
 
-    // no fused kernels yet: softmax, log_softmax and layer norm run their composites of the primitives above
-    @Override public boolean softmax(Tensor out, Tensor a, boolean log) { return false; }
-    @Override public boolean softmaxBackward(Tensor gradIn, Tensor g, Tensor y, boolean log) { return false; }
+    // cuDNN (CudnnConv, CudnnPool, CudnnBatchNorm); each returns false without cuDNN, and the op runs its composite
+    @Override public boolean conv2d(Tensor y, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation,
+                                    int groups) {
+        return CudnnConv.forward(dev, y, x, w, b, stride, padding, dilation, groups);
+    }
+    @Override public boolean conv2dBackward(Tensor gx, Tensor gw, Tensor gy, Tensor x, Tensor w, int[] stride,
+                                            int[] padding, int[] dilation, int groups) {
+        return CudnnConv.backward(dev, gx, gw, gy, x, w, stride, padding, dilation, groups);
+    }
+    @Override public boolean pool2d(Tensor y, Tensor x, boolean max, int[] kernel, int[] stride, int[] padding,
+                                    boolean countIncludePad) {
+        return CudnnPool.forward(dev, y, x, max, kernel, stride, padding, countIncludePad);
+    }
+    @Override public boolean pool2dBackward(Tensor gx, Tensor gy, Tensor y, Tensor x, boolean max, int[] kernel,
+                                            int[] stride, int[] padding, boolean countIncludePad) {
+        return CudnnPool.backward(dev, gx, gy, y, x, max, kernel, stride, padding, countIncludePad);
+    }
+    @Override public boolean batchNorm(Tensor y, Tensor saveMean, Tensor saveInvstd, Tensor x, Tensor w, Tensor b,
+                                       Tensor runningMean, Tensor runningVar, boolean training, double momentum,
+                                       double eps) {
+        return CudnnBatchNorm.forward(dev, y, saveMean, saveInvstd, x, w, b, runningMean, runningVar, training,
+                momentum, eps);
+    }
+    @Override public boolean batchNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor gy, Tensor x, Tensor w,
+                                               Tensor saveMean, Tensor saveInvstd, double eps) {
+        return CudnnBatchNorm.backward(dev, gx, gw, gb, gy, x, w, saveMean, saveInvstd, eps);
+    }
+
+    // fused row kernels in norms.cu (CudaNorms) and the fused Adam step in optim.cu (CudaAdam)
+    @Override public boolean softmax(Tensor out, Tensor a, boolean log) { return CudaNorms.softmax(dev, out, a, log); }
+    @Override public boolean softmaxBackward(Tensor gradIn, Tensor g, Tensor y, boolean log) {
+        return CudaNorms.softmaxBackward(dev, gradIn, g, y, log);
+    }
     @Override public boolean layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor w, Tensor b, double eps) {
-        return false;
+        return CudaNorms.layerNorm(dev, y, mean, rstd, x, w, b, eps);
     }
     @Override public boolean layerNormBackward(Tensor gx, Tensor gw, Tensor gb, Tensor g, Tensor x, Tensor mean,
                                                Tensor rstd, Tensor w) {
-        return false;
+        return CudaNorms.layerNormBackward(dev, gx, gw, gb, g, x, mean, rstd, w);
+    }
+    @Override public boolean adamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                                      AdamStep s) {
+        return CudaAdam.step(dev, param, grad, expAvg, expAvgSq, maxExpAvgSq, s);
     }
 
     static UnsupportedOperationException notYet(String op) {

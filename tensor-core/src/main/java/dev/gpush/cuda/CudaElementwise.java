@@ -15,6 +15,9 @@ import dev.gpush.tensor.Tensor;
  * CPU's long buffers); {@code _f64} when float64, int64 or int32 takes part in floating math; {@code _f32}
  * otherwise (float32, float16, bfloat16 and bool). Which operands count is the CPU's rule: comparisons by their
  * inputs, everything else by inputs and output.
+ *
+ * <p>Operands that are all contiguous and of one dtype take the vectorised kernels of {@link CudaContiguous}
+ * (Note [contiguous kernels]) instead of the strided ones; the results are the same.
  */
 final class CudaElementwise {
     private CudaElementwise() {}
@@ -43,12 +46,14 @@ final class CudaElementwise {
 
     static void unary(CudaDevice dev, UnaryOp op, Tensor out, Tensor a) {
         Layout l = Layout.of(out.shapeRef(), out.strideRef(), a.strideRef());
+        if (CudaContiguous.unary(dev, op, l, out, a)) return;
         dev.kernels().launchOver("unary_" + computeType(floating(out, a), out, a), l.numel(), op.ordinal(),
                 l.shapeStruct("unary " + op), operand(l, 0, out), operand(l, 1, a));
     }
 
     static void binary(CudaDevice dev, BinaryOp op, Tensor out, Tensor a, Tensor b) {
         Layout l = Layout.of(out.shapeRef(), out.strideRef(), a.strideRef(), b.strideRef());
+        if (CudaContiguous.binary(dev, op, l, out, a, b)) return;
         String type = op.returnsBool() ? computeType(floating(a, b), a, b) : computeType(floating(out, a, b), out, a, b);
         dev.kernels().launchOver("binary_" + type, l.numel(), op.ordinal(), l.shapeStruct("binary " + op),
                 operand(l, 0, out), operand(l, 1, a), operand(l, 2, b));
@@ -71,6 +76,7 @@ final class CudaElementwise {
             return;
         }
         Layout l = Layout.of(out.shapeRef(), out.strideRef(), src.strideRef());
+        if (CudaContiguous.copy(dev, l, out, src)) return;
         dev.kernels().launchOver("copy_" + computeType(floating(out, src), out, src), l.numel(), l.shapeStruct("copy"),
                 operand(l, 0, out), operand(l, 1, src));
     }
@@ -78,6 +84,7 @@ final class CudaElementwise {
     /** Integer dtypes take the value's {@code longValue()} exactly, floating ones its double (Backend's rule). */
     static void fill(CudaDevice dev, Tensor out, Number value) {
         Layout l = Layout.of(out.shapeRef(), out.strideRef());
+        if (CudaContiguous.fill(dev, l, out, value)) return;
         if (out.dtype().isFloatingPoint())
             dev.kernels().launchOver("fill_f64", l.numel(), l.shapeStruct("fill"), operand(l, 0, out), value.doubleValue());
         else

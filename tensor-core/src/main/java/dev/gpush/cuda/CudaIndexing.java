@@ -3,9 +3,6 @@ package dev.gpush.cuda;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Shapes;
 import dev.gpush.tensor.Tensor;
-import org.bytedeco.javacpp.LongPointer;
-
-import static org.bytedeco.cuda.global.cudart.*;
 
 /**
  * Gather, scatter, index select/add and nonzero on a CUDA device, through indexing.cu. The semantics are the CPU
@@ -139,26 +136,18 @@ final class CudaIndexing {
     /** A zeroed int64 buffer of {@code n} elements. */
     private static Tensor longs(CudaDevice dev, int n) {
         CudaStorage s = new CudaStorage(dev, DType.INT64, n);
-        Driver.use(dev.index());
-        Driver.check(cuMemsetD8Async(s.address(), (byte) 0, 8L * n, null), "cuMemsetD8Async");
+        Driver.zero(dev.index(), s.address(), 8L * n);
         return new Tensor(s, new int[]{n}, new int[]{1}, 0, false);
     }
 
     private static long[] read(CudaDevice dev, Tensor t) {
         long[] r = new long[t.numel()];
-        Driver.use(dev.index());
-        try (LongPointer host = new LongPointer(r.length)) {
-            Driver.check(cuMemcpyDtoH(host, CudaElementwise.address(t), 8L * r.length), "cuMemcpyDtoH");
-            host.get(r);
-        }
+        if (r.length > 0) dev.staging().toHost(r, CudaElementwise.address(t), r.length);
         return r;
     }
 
     private static void write(CudaDevice dev, Tensor t, long[] values) {
-        Driver.use(dev.index());
-        try (LongPointer host = new LongPointer(values)) {
-            Driver.check(cuMemcpyHtoD(CudaElementwise.address(t), host, 8L * values.length), "cuMemcpyHtoD");
-        }
+        if (values.length > 0) dev.staging().toDevice(CudaElementwise.address(t), values, values.length);
     }
 
     /** Throws the CPU's error when the kernel met an index outside {@code [0, size)}. */

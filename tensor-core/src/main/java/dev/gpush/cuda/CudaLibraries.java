@@ -33,6 +33,13 @@ public final class CudaLibraries {
     /** The libraries gpush looks for, in the order they are loaded (dependencies first), with what needs them. */
     public static final Map<String, String> WANTED = wanted();
 
+    /**
+     * cuDNN 9's libraries in {@link #WANTED}, dependencies first. The JNI glue links libcudnn_graph, _ops, _cnn and
+     * _adv; cuDNN opens the others by soname. The probe skips them and {@code Cudnn} loads them at the first cuDNN
+     * op (Note [cuDNN is optional]).
+     */
+    public static final java.util.List<String> CUDNN = WANTED.keySet().stream().filter(n -> n.startsWith("libcudnn")).toList();
+
     private static Map<String, String> wanted() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("libcuda.so.1", "the NVIDIA driver");
@@ -42,6 +49,13 @@ public final class CudaLibraries {
         m.put("libcublasLt.so.13", "cuBLASLt");
         m.put("libcublas.so.13", "cuBLAS");
         m.put("libcudnn.so.9", "cuDNN");
+        m.put("libcudnn_graph.so.9", "cuDNN's graph API");
+        m.put("libcudnn_engines_precompiled.so.9", "cuDNN's precompiled engines");
+        m.put("libcudnn_engines_runtime_compiled.so.9", "cuDNN's runtime-compiled engines");
+        m.put("libcudnn_heuristic.so.9", "cuDNN's heuristics");
+        m.put("libcudnn_ops.so.9", "cuDNN's pooling and batch norm");
+        m.put("libcudnn_cnn.so.9", "cuDNN's convolutions");
+        m.put("libcudnn_adv.so.9", "cuDNN's RNN and attention");
         m.put("libnccl.so.2", "NCCL");
         m.put("libnvidia-ml.so.1", "NVML");
         return java.util.Collections.unmodifiableMap(m);

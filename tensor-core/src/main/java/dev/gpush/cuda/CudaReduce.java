@@ -1,48 +1,77 @@
 package dev.gpush.cuda;
 
 import dev.gpush.backend.ReduceOp;
+import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 
 import java.util.Arrays;
 
 /**
  * Reductions and prefix sums on a CUDA device, through reduce.cu. The input's dims split into outer (kept) and
- * inner (reduced) ones, the CPU's Reduce split: one block reduces one output element, whose inner elements it reads
- * with the input's strides. Floating inputs accumulate in double, integers in long long (Note [compute in double]).
- * The kernels hold the outer and inner strides in one GpOperand, so an input of more than 8 dims is refused.
+ * inner (reduced) ones, the CPU's Reduce split, and each side is coalesced (Note [coalescing dims]), so a reduction
+ * over the last dims of a contiguous tensor walks one inner dim without divisions. {@link ReducePlan} decides how
+ * many threads fold one output element and whether long rows are cut into chunks combined by a second pass.
+ * Floating inputs accumulate in double, integers in long long (Note [compute in double]). The kernels hold the
+ * outer and inner strides in one GpOperand, so an input of more than 8 dims that do not coalesce is refused.
  */
 final class CudaReduce {
     private CudaReduce() {}
 
-    static final int THREADS = 256;   // GP_REDUCE_THREADS in reduce.cu
+    static final int THREADS = ReducePlan.THREADS;   // GP_REDUCE_THREADS in reduce.cu
+    private static final int PART_WORDS = 3;          // a GpPart: double v, long long lv, long long index
 
     static void reduce(CudaDevice dev, ReduceOp op, Tensor out, Tensor a, int[] dims) {
         int n = a.dim();
-        if (n > Layout.MAX_DIMS)
-            throw new UnsupportedOperationException(op + " of a tensor of more than " + Layout.MAX_DIMS + " dims is not yet on CUDA");
         int[] shape = a.shapeRef(), st = a.strideRef();
         int no = n - dims.length;
-        int[] oShape = new int[no], iShape = new int[dims.length], strides = new int[n];
+        int[] oShape = new int[no], oStrides = new int[no], iShape = new int[dims.length], iStrides = new int[dims.length];
         for (int d = 0, jo = 0, ji = 0; d < n; d++) {
             if (Arrays.binarySearch(dims, d) >= 0) {
                 iShape[ji] = shape[d];
-                strides[no + ji++] = st[d];
+                iStrides[ji++] = st[d];
             } else {
                 oShape[jo] = shape[d];
-                strides[jo++] = st[d];
+                oStrides[jo++] = st[d];
             }
         }
-        long outer = 1, inner = 1;
-        for (int s : oShape) outer *= s;
-        for (int s : iShape) inner *= s;
-        if (outer == 0) return;
+        Layout outer = Layout.of(oShape, oStrides), inner = Layout.of(iShape, iStrides);
+        if (outer.dims() + inner.dims() > Layout.MAX_DIMS)
+            throw new UnsupportedOperationException(op + " of a view of more than " + Layout.MAX_DIMS
+                    + " non-mergeable dims is not yet on CUDA");
+        long outputs = outer.numel(), positions = inner.numel();
+        if (outputs == 0) return;
+        int[] strides = new int[outer.dims() + inner.dims()];
+        System.arraycopy(outer.strides[0], 0, strides, 0, outer.dims());
+        System.arraycopy(inner.strides[0], 0, strides, outer.dims(), inner.dims());
+        boolean alongOutputs = outer.dims() > 0 && outer.strides[0][outer.dims() - 1] == 1
+                && !(inner.dims() > 0 && inner.strides[0][inner.dims() - 1] == 1);
+        ReducePlan plan = ReducePlan.of(outputs, positions, alongOutputs, dev.properties().multiProcessorCount());
+
         long[] r = new long[2 * Layout.STRUCT_WORDS];
-        System.arraycopy(shapeWords(oShape, outer), 0, r, 0, Layout.STRUCT_WORDS);
-        System.arraycopy(shapeWords(iShape, inner), 0, r, Layout.STRUCT_WORDS, Layout.STRUCT_WORDS);
+        System.arraycopy(outer.shapeStruct(op.toString()), 0, r, 0, Layout.STRUCT_WORDS);
+        System.arraycopy(inner.shapeStruct(op.toString()), 0, r, Layout.STRUCT_WORDS, Layout.STRUCT_WORDS);
         long[] in = Layout.operand(CudaElementwise.address(a), a.dtype().ordinal(), strides);
         long[] o = Layout.operand(CudaElementwise.address(out), out.dtype().ordinal(), new int[0]);
-        String kernel = a.dtype().isFloatingPoint() ? "reduce_f64" : "reduce_i64";
-        dev.kernels().launchGrid(kernel, (int) Math.min(outer, Kernels.MAX_BLOCKS), THREADS, op.ordinal(), r, o, in);
+        String type = a.dtype().isFloatingPoint() ? "f64" : "i64";
+        if (plan.chunks() == 1) {
+            dev.kernels().launchGrid("reduce_" + type, plan.blocks(outputs), THREADS, op.ordinal(), r, o, in,
+                    new long[]{plan.lanes(), 1, 0});
+            return;
+        }
+        // The partials live until reduce_parts has read them: both kernels and the buffer's return to the
+        // allocator are ordered on the current stream, so the memory is reused only after the second pass.
+        try (Tensor parts = partials(dev, plan.groups(outputs))) {
+            long[] p = {plan.lanes(), plan.chunks(), CudaElementwise.address(parts)};
+            dev.kernels().launchGrid("reduce_" + type, plan.blocks(outputs), THREADS, op.ordinal(), r, o, in, p);
+            dev.kernels().launchGrid("reduce_parts_" + type, ReducePlan.partsBlocks(outputs), THREADS, op.ordinal(),
+                    outputs, p, o);
+        }
+    }
+
+    /** Room for {@code count} GpParts, uninitialised: the first pass writes every one. */
+    private static Tensor partials(CudaDevice dev, long count) {
+        int words = Math.toIntExact(count * PART_WORDS);
+        return new Tensor(new CudaStorage(dev, DType.INT64, words), new int[]{words}, new int[]{1}, 0, false);
     }
 
     private static long[] shapeWords(int[] shape, long numel) {

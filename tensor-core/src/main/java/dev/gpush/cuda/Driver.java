@@ -110,6 +110,23 @@ final class Driver {
         }
     }
 
+    /** Queues the zeroing of {@code bytes} bytes at {@code address} on the current stream (Note [current stream]). */
+    static void zero(int device, long address, long bytes) {
+        if (bytes == 0) return;
+        use(device);
+        check(cuMemsetD8Async(address, (byte) 0, bytes, DriverStreams.current(device)), "cuMemsetD8Async");
+    }
+
+    /** The PCI bus id of {@code device} ("0000:65:00.0"), which NVML names devices by. */
+    static String pciBusId(int device) {
+        byte[] id = new byte[32];
+        check(cuDeviceGetPCIBusId(id, id.length, device), "cuDeviceGetPCIBusId");
+        int end = 0;
+        while (end < id.length && id[end] != 0) end++;
+        return new String(id, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Waits for the work queued on every stream of {@code device}. */
     static void synchronize(int device) {
         use(device);
         check(cuCtxSynchronize(), "cuCtxSynchronize");

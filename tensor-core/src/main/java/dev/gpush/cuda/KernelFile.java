@@ -13,12 +13,21 @@ import java.util.List;
  */
 public enum KernelFile {
     ELEMENTWISE("elementwise.cu", "unary_f32", "unary_f64", "unary_i64", "binary_f32", "binary_f64", "binary_i64",
-            "where_f32", "where_f64", "where_i64", "copy_f32", "copy_f64", "copy_i64", "fill_f64", "fill_i64"),
-    REDUCE("reduce.cu", "reduce_f64", "reduce_i64", "cumsum_f64", "cumsum_i64"),
+            "where_f32", "where_f64", "where_i64", "copy_f32", "copy_f64", "copy_i64", "fill_f64", "fill_i64",
+            "unary_contig_b8", "unary_contig_i32", "unary_contig_i64", "unary_contig_f16", "unary_contig_bf16",
+            "unary_contig_f32", "unary_contig_f64", "binary_contig_b8", "binary_contig_i32", "binary_contig_i64",
+            "binary_contig_f16", "binary_contig_bf16", "binary_contig_f32", "binary_contig_f64", "fill_contig_b8",
+            "fill_contig_i32", "fill_contig_i64", "fill_contig_f16", "fill_contig_bf16", "fill_contig_f32",
+            "fill_contig_f64", "copy_contig"),
+    REDUCE("reduce.cu", "reduce_f64", "reduce_i64", "reduce_parts_f64", "reduce_parts_i64", "cumsum_f64", "cumsum_i64"),
     RANDOM("random.cu", "random_fill"),
     MATMUL("matmul.cu", "matmul_i64"),
     INDEXING("indexing.cu", "gather", "scatter", "index_add", "nonzero_count", "nonzero_fill"),
-    WINDOWS("windows.cu", "unfold2d_f32", "unfold2d_f64", "fold2d_f32", "fold2d_f64");
+    WINDOWS("windows.cu", "unfold2d_f32", "unfold2d_f64", "fold2d_f32", "fold2d_f64"),
+    NORMS("norms.cu", "softmax_f32", "softmax_f64", "softmax_backward_f32", "softmax_backward_f64", "layer_norm_f32",
+            "layer_norm_f64", "layer_norm_backward_f32", "layer_norm_backward_f64", "layer_norm_partials_f32",
+            "layer_norm_partials_f64", "layer_norm_sum_f32", "layer_norm_sum_f64"),
+    OPTIM("optim.cu", "adam_f32", "adam_f64");
 
     static final String FOLDER = "/dev/gpush/cuda/kernels/";
     static final String PRELUDE = "prelude.cuh";

@@ -19,7 +19,8 @@ import static org.bytedeco.cuda.global.cudart.*;
 /**
  * The kernels of one device: each {@link KernelFile} is compiled (or read from the {@link KernelCache}) and loaded
  * with {@code cuModuleLoadData} the first time one of its kernels is launched, then launched with
- * {@code cuLaunchKernel} on the default stream.
+ * {@code cuLaunchKernel} on the calling thread's current stream of the device (Note [current stream] in
+ * {@link CudaStream}), so callers never name a stream.
  *
  * <p>Note [kernel arguments]: {@code kernelParams} is an array of pointers, each to host memory holding one
  * argument's value (shared/CUDA-NOTES.md, fact 6): a device address is passed as a pointer to a slot holding the
@@ -59,7 +60,8 @@ final class Kernels {
             Pointer[] slots = new Pointer[args.length];
             for (int i = 0; i < args.length; i++) slots[i] = slot(args[i]);
             PointerPointer<Pointer> params = new PointerPointer<>(slots);
-            Driver.check(cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, null, params, null), "cuLaunchKernel(" + kernel + ")");
+            Driver.check(cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, DriverStreams.current(device), params, null),
+                    "cuLaunchKernel(" + kernel + ")");
         }
     }
 

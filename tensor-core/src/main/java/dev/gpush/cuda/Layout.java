@@ -1,7 +1,6 @@
 package dev.gpush.cuda;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * The iteration shape and per-operand strides an elementwise kernel walks, as the {@code long[]} structs the
@@ -26,14 +25,15 @@ final class Layout {
 
     /** Coalesces {@code shape} with each operand's strides over it (Note [coalescing dims]). */
     static Layout of(int[] shape, int[]... strides) {
-        List<Integer> dims = new ArrayList<>();
-        for (int d = 0; d < shape.length; d++) if (shape[d] != 1) dims.add(d);
-        int n = dims.size();
+        int n = 0;
+        for (int size : shape) if (size != 1) n++;
         int[] sh = new int[n];
         int[][] st = new int[strides.length][n];
-        for (int i = 0; i < n; i++) {
-            sh[i] = shape[dims.get(i)];
-            for (int o = 0; o < strides.length; o++) st[o][i] = strides[o][dims.get(i)];
+        for (int d = 0, i = 0; d < shape.length; d++) {
+            if (shape[d] == 1) continue;
+            sh[i] = shape[d];
+            for (int o = 0; o < strides.length; o++) st[o][i] = strides[o][d];
+            i++;
         }
         int k = n == 0 ? 0 : 1;   // dims kept so far; dim k-1 is the last kept
         for (int d = 1; d < n; d++) {
@@ -48,10 +48,10 @@ final class Layout {
                 k++;
             }
         }
-        int[] outShape = java.util.Arrays.copyOf(sh, k);
+        if (k == n) return new Layout(sh, st);
         int[][] outStrides = new int[strides.length][];
-        for (int o = 0; o < strides.length; o++) outStrides[o] = java.util.Arrays.copyOf(st[o], k);
-        return new Layout(outShape, outStrides);
+        for (int o = 0; o < strides.length; o++) outStrides[o] = Arrays.copyOf(st[o], k);
+        return new Layout(Arrays.copyOf(sh, k), outStrides);
     }
 
     int dims() { return shape.length; }

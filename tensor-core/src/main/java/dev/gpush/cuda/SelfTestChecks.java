@@ -78,6 +78,18 @@ final class SelfTestChecks {
             new Check("int64 sum, max", EXACT, d -> ints(d, 1, 40, 9).sum(0).add(ints(d, 2, 9, 40).max())),
             new Check("sum of an empty tensor", EXACT, d -> Tensor.zeros(new int[]{0, 3}, DType.FLOAT32, d).sum(0)),
             new Check("cumsum", F32_SUMS, d -> randn(d, 1, 6, 40).cumsum(1).add(ints(d, 2, 6, 40).cumsum(0).float_())),
+            // the contiguous kernels and the reduction plans (SelfTestFastPathChecks)
+            new Check("contiguous add/mul/neg/copy 2^20+3, slices at 1, f32", F32, d -> SelfTestFastPathChecks.elementwise(d, DType.FLOAT32)),
+            new Check("contiguous add/mul/neg/copy 2^20+3, slices at 1, f16", F16, d -> SelfTestFastPathChecks.elementwise(d, DType.FLOAT16)),
+            new Check("contiguous add/mul/neg/copy 2^20+3, slices at 1, bf16", BF16, d -> SelfTestFastPathChecks.elementwise(d, DType.BFLOAT16)),
+            new Check("contiguous add/mul/neg/copy 2^20+3, slices at 1, f64", F64, d -> SelfTestFastPathChecks.elementwise(d, DType.FLOAT64)),
+            new Check("contiguous int64, int32, bool ops 2^20+3", EXACT, SelfTestFastPathChecks::integers),
+            new Check("contiguous fills 2^20+3, f16, bf16, f64, f32", EXACT, SelfTestFastPathChecks::fills),
+            new Check("full sum and mean of 2^22+1 float32", F32_SUMS, SelfTestFastPathChecks::fullSum),
+            new Check("max, argmax, argmin of 2^22+1 (ties, NaN)", EXACT, SelfTestFastPathChecks::fullExtremes),
+            new Check("sums along each dim of [3,100003], [100003,3]", F32_SUMS, SelfTestFastPathChecks::sumsAlongEachDim),
+            new Check("max/argmax/argmin with many outputs (ties)", EXACT, SelfTestFastPathChecks::manyOutputExtremes),
+            new Check("int64 sums full, along and across [100003,3]", EXACT, SelfTestFastPathChecks::int64Sums),
             new Check("matmul [37,29] @ [29,41]", F32_SUMS, d -> randn(d, 1, 37, 29).matmul(randn(d, 2, 29, 41))),
             new Check("matmul of transposed operands", F32_SUMS, d -> randn(d, 1, 29, 37).t().matmul(randn(d, 2, 41, 29).t())),
             new Check("bmm [3,5,7] @ [3,7,4]", F32_SUMS, d -> randn(d, 1, 3, 5, 7).bmm(randn(d, 2, 3, 7, 4))),
@@ -130,6 +142,58 @@ final class SelfTestChecks {
                 F.maxPool2d(F.conv2d(randn(d, 2, 2, 2, 10, 9), w, null, 1, 1), 2).sum().backward();
                 return w.grad();
             }),
+            // cuDNN (CudnnConv, CudnnPool, CudnnBatchNorm); without cuDNN these run the composites and still agree
+            new Check("conv2d groups 2, stride, padding, dilation, bias", F32_SUMS, d -> F.conv2d(randn(d, 1, 2, 4, 11, 10),
+                    randn(d, 2, 6, 2, 3, 3), randn(d, 3, 6), new int[]{2, 1}, new int[]{1, 2}, new int[]{2, 1}, 2)),
+            new Check("conv2d of a permuted (channels-last) input", F32_SUMS, d -> F.conv2d(randn(d, 1, 3, 9, 8, 5)
+                    .permute(0, 3, 1, 2), randn(d, 2, 4, 5, 2, 2), null, 1, 0)),
+            new Check("conv2d float64, float16", F16, d -> F.conv2d(randn(d, 1, 2, 3, 8, 7).double_(),
+                    randn(d, 2, 5, 3, 3, 3).double_(), randn(d, 3, 5).double_(), 1, 1).float_().add(F.conv2d(
+                    randn(d, 4, 2, 3, 8, 7).half(), randn(d, 5, 5, 3, 3, 3).half(), null, 1, 1).float_())),
+            new Check("backward of conv2d: input, weight, bias (groups 3, stride 2)", F32_SUMS, d -> {
+                Tensor x = randn(d, 1, 2, 6, 9, 8).requiresGrad(true), w = randn(d, 2, 9, 2, 3, 2).requiresGrad(true);
+                Tensor b = randn(d, 3, 9).requiresGrad(true);
+                F.conv2d(x, w, b, new int[]{2, 2}, new int[]{1, 0}, new int[]{1, 2}, 3).mul(randn(d, 4, 2, 9, 5, 3))
+                        .sum().backward();
+                return Tensor.cat(0, x.grad().flatten(), w.grad().flatten(), b.grad());
+            }),
+            new Check("maxPool2d 3x3 stride 2 padding 1", EXACT, d -> F.maxPool2d(randn(d, 1, 2, 3, 11, 8),
+                    new int[]{3, 3}, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, false)),
+            new Check("avgPool2d padding (count_include_pad both ways), ceil mode", F32, d -> {
+                Tensor x = randn(d, 1, 2, 3, 10, 9);
+                int[] k = {3, 2}, s = {2, 2}, p = {1, 1};
+                return Tensor.cat(0, F.avgPool2d(x, k, s, p, false, true, null).flatten(),
+                        F.avgPool2d(x, k, s, p, false, false, null).flatten(),
+                        F.avgPool2d(x, k, s, p, true, false, null).flatten());
+            }),
+            new Check("backward of maxPool2d and avgPool2d (padding)", F32_SUMS, d -> {
+                Tensor x = randn(d, 1, 2, 3, 9, 10).requiresGrad(true);
+                F.maxPool2d(x, new int[]{3, 3}, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, false)
+                        .mul(randn(d, 2, 2, 3, 5, 5)).sum()
+                        .add(F.avgPool2d(x, new int[]{2, 3}, new int[]{2, 1}, new int[]{1, 1}, false, false, null)
+                        .mul(randn(d, 3, 2, 3, 5, 10)).sum()).backward();
+                return x.grad();
+            }),
+            new Check("batchNorm2d training: output, running mean and variance", F32_SUMS, d -> {
+                var bn = new dev.gpush.nn.BatchNorm2d(3);
+                bn.to(d);
+                Tensor y = bn.forward(randn(d, 1, 4, 3, 5, 6).mul(2).add(1));
+                return Tensor.cat(0, y.flatten(), bn.runningMean, bn.runningVar);
+            }),
+            new Check("batchNorm1d eval, float64", F64, d -> {
+                var bn = new dev.gpush.nn.BatchNorm1d(5);
+                bn.to(d, DType.FLOAT64);
+                bn.forward(randn(d, 1, 6, 5, 4).double_());
+                bn.eval();
+                return bn.forward(randn(d, 2, 7, 5, 3).double_());
+            }),
+            new Check("backward of batchNorm2d training: input, weight, bias", F32_SUMS, d -> {
+                var bn = new dev.gpush.nn.BatchNorm2d(4);
+                bn.to(d);
+                Tensor x = randn(d, 1, 3, 4, 5, 2).requiresGrad(true);
+                bn.forward(x).mul(randn(d, 2, 3, 4, 5, 2)).sum().backward();
+                return Tensor.cat(0, x.grad().flatten(), bn.weight.grad(), bn.bias.grad());
+            }),
             new Check("backward of matmul, relu, sum", F32_SUMS, d -> {
                 Tensor w = randn(d, 2, 19, 11).requiresGrad(true);
                 randn(d, 1, 23, 19).matmul(w).relu().sum().backward();
@@ -139,6 +203,20 @@ final class SelfTestChecks {
                 Tensor x = randn(d, 1, 7, 13).requiresGrad(true);
                 x.softmax(1).mul(randn(d, 2, 7, 13)).sum().add(x.logsumexp(0).sum()).backward();
                 return x.grad();
-            }));
+            }),
+            // the fused kernels of norms.cu and optim.cu (SelfTestFusedChecks)
+            new Check("fused softmax, rows of 1, 7, 1000, 4097", F32, d -> SelfTestFusedChecks.softmax(d, false, DType.FLOAT32)),
+            new Check("fused log_softmax, rows of 1, 7, 1000, 4097", F32, d -> SelfTestFusedChecks.softmax(d, true, DType.FLOAT32)),
+            new Check("fused softmax, log_softmax float64", F64, d -> Tensor.cat(0,
+                    SelfTestFusedChecks.softmax(d, false, DType.FLOAT64), SelfTestFusedChecks.softmax(d, true, DType.FLOAT64))),
+            new Check("fused softmax of 600000 rows (grid-stride)", F32, SelfTestFusedChecks::softmaxManyRows),
+            new Check("fused softmax backward", F32_SUMS, d -> SelfTestFusedChecks.softmaxBackward(d, false)),
+            new Check("fused log_softmax backward", F32_SUMS, d -> SelfTestFusedChecks.softmaxBackward(d, true)),
+            new Check("fused layer norm +- weight and bias, backward", F32_SUMS, d -> SelfTestFusedChecks.layerNorm(d, DType.FLOAT32)),
+            new Check("fused layer norm float64, backward", F64, d -> SelfTestFusedChecks.layerNorm(d, DType.FLOAT64)),
+            new Check("cross-entropy (+ label smoothing), backward", F32_SUMS, SelfTestFusedChecks::crossEntropy),
+            new Check("fused Adam step (L2 decay, amsgrad)", EXACT, d -> SelfTestFusedChecks.adam(d, false, DType.FLOAT32)),
+            new Check("fused AdamW step (maximize)", EXACT, d -> SelfTestFusedChecks.adam(d, true, DType.FLOAT32)),
+            new Check("fused AdamW step float64", EXACT, d -> SelfTestFusedChecks.adam(d, true, DType.FLOAT64)));
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  * camelCase.
  * <pre>{@code
  * Dist.initProcessGroup("cpu");             // RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from gpush launch
+ *                                           // "nccl" for CUDA tensors on cuda:LOCAL_RANK; "auto": nccl where it runs
  * var t = Tensor.of(new float[]{Dist.getRank() + 1});
  * Dist.allReduce(t);                        // every rank: 1 + 2 + ... + WORLD_SIZE
  * Dist.destroyProcessGroup();
@@ -82,6 +83,24 @@ public final class Dist {
     public static void send(Tensor t, int dst) { group().send(t, dst); }
 
     public static void recv(Tensor t, int src) { group().recv(t, src); }
+
+    // async forms (PyTorch's async_op=True): see Work
+
+    public static Work allReduceAsync(Tensor t, ReduceOp op) { return group().allReduceAsync(t, op); }
+
+    public static Work broadcastAsync(Tensor t, int src) { return group().broadcastAsync(t, src); }
+
+    public static Work allGatherAsync(List<Tensor> out, Tensor t) { return group().allGatherAsync(out, t); }
+
+    public static Work reduceScatterAsync(Tensor out, List<Tensor> in, ReduceOp op) {
+        return group().reduceScatterAsync(out, in, op);
+    }
+
+    public static Work barrierAsync() { return group().barrierAsync(); }
+
+    public static Work isend(Tensor t, int dst) { return group().isend(t, dst); }
+
+    public static Work irecv(Tensor t, int src) { return group().irecv(t, src); }
 
     /** Leaves the default group (peers see a goodbye) and forgets it. Does nothing when there is none. */
     public static synchronized void destroyProcessGroup() {

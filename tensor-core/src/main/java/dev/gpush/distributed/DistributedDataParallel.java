@@ -194,7 +194,7 @@ public final class DistributedDataParallel<M extends Module> extends Module {
     private void agreeOnUsed() {
         int[] flags = new int[params.size()];
         for (int i = 0; i < flags.length; i++) flags[i] = usedHere[i] ? 1 : 0;
-        try (Tensor t = Tensor.of(flags)) {
+        try (Tensor host = Tensor.of(flags); Tensor t = host.to(params.getFirst().device())) {   // nccl: on the GPU
             group.allReduce(t, ReduceOp.MAX);
             flags = t.toIntArray();
         }

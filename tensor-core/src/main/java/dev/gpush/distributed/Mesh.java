@@ -104,10 +104,7 @@ final class Mesh implements AutoCloseable {
             if (v == null) {
                 List<Integer> missing = store.missing(keys).stream()
                         .map(k -> Integer.parseInt(k.substring(k.lastIndexOf('/') + 1))).toList();
-                throw new DistributedException("rendezvous at " + r.masterAddr() + ":" + r.masterPort() + " timed out after "
-                        + seconds(r.timeout()) + ": " + (size - missing.size()) + " of " + size + " ranks arrived; rank"
-                        + (missing.size() == 1 ? " " + missing.getFirst() + " did" : "s " + missing + " did")
-                        + " not (not started, crashed, or given another MASTER_ADDR/MASTER_PORT?)", missing.getFirst());
+                throw r.notArrived(missing);
             }
             peers[p] = new String(v, StandardCharsets.UTF_8).split(" ");
             int theirSize = Integer.parseInt(peers[p][2]);

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * A group of processes that run collectives together (PyTorch's {@code ProcessGroup}); one object per rank.
- * {@link CpuProcessGroup} is the CPU implementation; a CUDA one (NCCL) implements the same interface and is
- * registered with {@link ProcessGroups#register}.
+ * {@link CpuProcessGroup} runs on CPU tensors and {@link NcclProcessGroup} on CUDA tensors; both are registered
+ * with {@link ProcessGroups#register}.
  *
  * <p>Rules every implementation keeps:
  * <ul>
@@ -49,6 +49,29 @@ public interface ProcessGroup extends AutoCloseable {
 
     /** Receives into {@code t} what rank {@code src} sent with {@link #send}. */
     void recv(Tensor t, int src);
+
+    // ---------------------------------------------------------------- async forms (async_op=True)
+    // The defaults run the blocking form and return a completed handle; a group whose collectives run elsewhere
+    // (NCCL on the GPU) returns as soon as the collective is queued.
+
+    default Work allReduceAsync(Tensor t, ReduceOp op) { allReduce(t, op); return Work.done(); }
+
+    default Work broadcastAsync(Tensor t, int src) { broadcast(t, src); return Work.done(); }
+
+    default Work allGatherAsync(List<Tensor> out, Tensor t) { allGather(out, t); return Work.done(); }
+
+    default Work reduceScatterAsync(Tensor out, List<Tensor> in, ReduceOp op) {
+        reduceScatter(out, in, op);
+        return Work.done();
+    }
+
+    default Work barrierAsync() { barrier(); return Work.done(); }
+
+    /** {@link #send} as PyTorch's {@code isend}. */
+    default Work isend(Tensor t, int dst) { send(t, dst); return Work.done(); }
+
+    /** {@link #recv} as PyTorch's {@code irecv}. */
+    default Work irecv(Tensor t, int src) { recv(t, src); return Work.done(); }
 
     /** Leaves the group: peers see a goodbye, not a failure. Idempotent. */
     @Override void close();

@@ -1,6 +1,7 @@
 package dev.gpush.distributed;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Map;
  * ({@code MASTER_ADDR:MASTER_PORT}). {@code timeout} bounds the rendezvous and every later wait for a peer.
  *
  * <p>{@link #fromEnvironment} reads torchrun's variables ({@code env://}): {@code RANK}, {@code WORLD_SIZE},
- * {@code MASTER_ADDR} and {@code MASTER_PORT} are required; {@code LOCAL_RANK} defaults to {@code RANK}.
+ * {@code MASTER_ADDR} and {@code MASTER_PORT} are required; {@code LOCAL_RANK} defaults to {@code RANK}. Without
+ * {@code RANK}, inside a Slurm job, the task's {@code SLURM_*} variables stand in ({@link Slurm}).
  */
 public record Rendezvous(int rank, int worldSize, int localRank, String masterAddr, int masterPort, Duration timeout) {
 
@@ -27,16 +29,35 @@ public record Rendezvous(int rank, int worldSize, int localRank, String masterAd
         this(rank, worldSize, rank, masterAddr, masterPort, timeout);
     }
 
+    /** The error of a rendezvous that timed out waiting for {@code missing} (not empty), naming them. */
+    DistributedException notArrived(List<Integer> missing) {
+        return new DistributedException("rendezvous at " + masterAddr + ":" + masterPort + " timed out after "
+                + Mesh.seconds(timeout) + ": " + (worldSize - missing.size()) + " of " + worldSize + " ranks arrived; rank"
+                + (missing.size() == 1 ? " " + missing.getFirst() + " did" : "s " + missing + " did")
+                + " not (not started, crashed, or given another MASTER_ADDR/MASTER_PORT?)", missing.getFirst());
+    }
+
     /** From this process's environment, as {@code init_process_group(init_method="env://")}. */
     public static Rendezvous fromEnvironment(Duration timeout) { return fromEnvironment(System.getenv(), timeout); }
 
     public static Rendezvous fromEnvironment(Map<String, String> env, Duration timeout) {
+        var slurm = Slurm.of(env);
+        if (isBlank(env.get("RANK")) && slurm.isPresent()) return fromSlurm(slurm.get(), env, timeout);
         int rank = number(env, "RANK");
         String localRank = env.get("LOCAL_RANK");
         return new Rendezvous(rank, number(env, "WORLD_SIZE"),
                 localRank == null || localRank.isBlank() ? rank : number(env, "LOCAL_RANK"),
                 required(env, "MASTER_ADDR"), number(env, "MASTER_PORT"), timeout);
     }
+
+    /** One task per GPU under {@code srun}: Slurm's task ids, rank 0's host and a port of the job (see {@link Slurm}). */
+    private static Rendezvous fromSlurm(Slurm job, Map<String, String> env, Duration timeout) {
+        String addr = env.get("MASTER_ADDR");
+        return new Rendezvous(job.procId(), job.ntasks(), job.localId(), isBlank(addr) ? job.firstHost() : addr.trim(),
+                isBlank(env.get("MASTER_PORT")) ? job.masterPort() : number(env, "MASTER_PORT"), timeout);
+    }
+
+    private static boolean isBlank(String v) { return v == null || v.isBlank(); }
 
     private static String required(Map<String, String> env, String name) {
         String v = env.get(name);

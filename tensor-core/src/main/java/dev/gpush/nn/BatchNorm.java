@@ -17,8 +17,10 @@ import dev.gpush.tensor.Tensor;
  *       running statistics a cumulative average: the factor is {@code 1 / num_batches_tracked}.</li>
  *   <li>Without {@code trackRunningStats} there are no running statistics and eval uses the batch's too.</li>
  *   <li>float16 and bfloat16 inputs compute in float32 and round once (Note [half accumulation]).</li>
+ *   <li>Where the device has a fused kernel (cuDNN on CUDA) it runs as one autograd node (Note [fused batch
+ *       norm], {@link FusedBatchNorm}); elsewhere, the CPU included, as the composite below, whose backward comes
+ *       from its tensor ops.</li>
  * </ul>
- * The backward comes from the tensor ops of the forward.
  */
 public abstract class BatchNorm extends Module {
     public final int numFeatures;
@@ -123,6 +125,8 @@ public abstract class BatchNorm extends Module {
         if (!training) {
             if (runningMean == null || runningVar == null)
                 throw new IllegalArgumentException("batchNorm: running_mean and running_var are needed when not training");
+            Tensor fused = FusedBatchNorm.batchNorm(x, runningMean, runningVar, weight, bias, false, momentum, eps);
+            if (fused != null) return fused;
             // y = x * scale + (b - mean * scale), two passes over x
             Tensor scale = runningVar.view(perChannel).add(eps).rsqrt();
             if (w != null) scale = scale.mul(w);
@@ -133,6 +137,8 @@ public abstract class BatchNorm extends Module {
         if (n <= 1)
             throw new IllegalArgumentException("batchNorm: expected more than 1 value per channel when training, got "
                     + "input of shape " + Shapes.str(x.shapeRef()));
+        Tensor fused = FusedBatchNorm.batchNorm(x, runningMean, runningVar, weight, bias, true, momentum, eps);
+        if (fused != null) return fused;
         Tensor mean = x.mean(dims, true), centred = x.sub(mean), var = centred.mul(centred).mean(dims, true);
         if (runningMean != null || runningVar != null) {
             try (GradMode ng = GradMode.disable()) {

@@ -13,6 +13,9 @@ import java.util.Arrays;
  * The functional forms of 2-d convolution and pooling ({@code F.conv2d}, {@code F.maxPool2d}, ...), as PyTorch's.
  * Rules:
  * <ul>
+ *   <li>Where the device has fused kernels (cuDNN on CUDA), conv2d, maxPool2d and avgPool2d run them as one
+ *       autograd node each (Note [fused windows], {@link FusedWindows}); everywhere else, the CPU included, they
+ *       run the composites below.</li>
  *   <li>Every window op is {@link Windows#unfold} (im2col) followed by ordinary tensor ops, so every backward
  *       comes from those ops: conv2d is one batched GEMM per group against the unfolded input, max pooling a
  *       max over the window dim (the gradient goes to the first maximum), average pooling a sum and a divide.
@@ -82,6 +85,8 @@ final class Convolution {
             throw new IllegalArgumentException("conv2d: padded input size per channel (" + ph + " x " + pw + ") is "
                     + "smaller than the dilated kernel (" + eh + " x " + ew + "), input of shape "
                     + Shapes.str(x.shapeRef()) + ", weight of shape " + Shapes.str(w.shapeRef()));
+        Tensor fused = FusedWindows.conv2d(x, w, b, stride, padding, dilation, groups, outSize);
+        if (fused != null) return fused;
         int oh = outSize[0], ow = outSize[1], k = c / groups * kh * kw, l = oh * ow;
         Tensor cols = Windows.unfold(x, kh, kw, oh, ow, stride, padding, dilation);
         // one GEMM per image and group: [O/g, K] @ [K, L]
@@ -128,6 +133,12 @@ final class Convolution {
 
     /** Max over each window; positions outside the image never win. Gradients go to the first maximum. */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        checkImage("maxPool2d", x);
+        if (x.dim() == 3) return maxPool2d(x.unsqueeze(0), kernel, stride, padding, dilation, ceilMode).squeeze(0);
+        int[] s = strideOr(kernel, stride);
+        int[] out = poolShape("maxPool2d", x, kernel, s, padding, dilation, ceilMode);
+        Tensor fused = FusedWindows.pool2d(x, true, kernel, s, padding, dilation, false, null, out);
+        if (fused != null) return fused;
         return maxPool2dWithIndices(x, kernel, stride, padding, dilation, ceilMode).values();
     }
 
@@ -178,10 +189,21 @@ final class Convolution {
             throw new IllegalArgumentException("avgPool2d: divisor must be not zero");
         int[] s = strideOr(kernel, stride), one = {1, 1};
         int[] out = poolShape("avgPool2d", x, kernel, s, padding, one, ceilMode);
-        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        Tensor fused = FusedWindows.pool2d(x, false, kernel, s, padding, one, countIncludePad, divisorOverride, out);
+        if (fused != null) return fused;
+        int n = x.size(0), c = x.size(1);
         Tensor sums = Windows.unfold(x, kernel[0], kernel[1], out[0], out[1], s, padding, one)
                 .reshape(n, c, kernel[0] * kernel[1], out[0], out[1]).sum(2);
         if (divisorOverride != null) return sums.div(divisorOverride);
+        return sums.div(poolDivisor(x, kernel, s, padding, out, countIncludePad));
+    }
+
+    /**
+     * Average pooling's divisor per output position [oh, ow]: the window's size, clipped to the padded image, with
+     * {@code countIncludePad}; the part inside the image without.
+     */
+    static Tensor poolDivisor(Tensor x, int[] kernel, int[] s, int[] padding, int[] out, boolean countIncludePad) {
+        int h = x.size(-2), w = x.size(-1);
         double[] divisor = new double[out[0] * out[1]];
         for (int y = 0; y < out[0]; y++)
             for (int z = 0; z < out[1]; z++) {
@@ -191,7 +213,7 @@ final class Convolution {
                 int inside = (Math.min(h1, h) - Math.max(h0, 0)) * (Math.min(w1, w) - Math.max(w0, 0));
                 divisor[y * out[1] + z] = countIncludePad ? padded : inside;
             }
-        return sums.div(Tensor.of(divisor).view(out[0], out[1]).to(x.device(), x.dtype()));
+        return Tensor.of(divisor).view(out[0], out[1]).to(x.device(), x.dtype());
     }
 
     /** Mean over PyTorch's adaptive windows, to an output of {@code outH x outW}. */

@@ -1,7 +1,11 @@
 package dev.gpush.optim;
 
+import dev.gpush.backend.AdamStep;
+import dev.gpush.ops.Creation;
+import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,8 @@ import java.util.Map;
  *   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  * State per parameter: {@code step} (a float32 0-dim tensor, counted per parameter), {@code exp_avg},
- * {@code exp_avg_sq} and, with amsgrad, {@code max_exp_avg_sq}.
+ * {@code exp_avg_sq} and, with amsgrad, {@code max_exp_avg_sq}. A step is one fused backend pass per parameter
+ * where the backend has one (Note [fused Adam]), else a composite of tensor ops; the two agree to the bit.
  *
  * <pre>{@code
  * var opt = new Adam(model.parameters(), 1e-3);
@@ -78,9 +83,7 @@ public class Adam extends Optimizer {
     }
 
     @Override protected void update(ParamGroup group, Tensor p, Tensor grad, Map<String, Object> state) {
-        double lr = group.lr(), eps = group.getDouble("eps"), wd = group.getDouble("weight_decay");
         double[] betas = group.getDoubles("betas");
-        double beta1 = betas[0], beta2 = betas[1];
         boolean amsgrad = group.getBoolean("amsgrad");
         if (state.isEmpty()) {
             state.put("step", keep(Tensor.scalar(0.0f)));
@@ -89,25 +92,39 @@ public class Adam extends Optimizer {
         }
         if (amsgrad && !state.containsKey("max_exp_avg_sq")) state.put("max_exp_avg_sq", keep(Tensor.zerosLike(p)));
         Tensor stepCount = (Tensor) state.get("step"), m = (Tensor) state.get("exp_avg"), v = (Tensor) state.get("exp_avg_sq");
+        Tensor vMax = amsgrad ? (Tensor) state.get("max_exp_avg_sq") : null;
+        AdamStep s = new AdamStep(group.lr(), betas[0], betas[1], group.getDouble("eps"), group.getDouble("weight_decay"),
+                group.getBoolean("decoupled_weight_decay"), amsgrad, group.getBoolean("maximize"),
+                stepCount.add_(1).item());
+        if (!fusable(p, grad, m, v, vMax) || !Creation.backend(p).adamStep(p, grad, m, v, vMax, s))
+            composite(s, p, grad, m, v, vMax);
+    }
 
-        double step = stepCount.add_(1).item();
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (wd != 0) {
-            if (group.getBoolean("decoupled_weight_decay")) p.mul_(1 - lr * wd);
-            else g = g.add(p, wd);
-        }
-        m.add_(g.sub(m).mul(1 - beta1));                 // PyTorch's exp_avg.lerp_(g, 1 - beta1)
-        v.add_(g.mul(g).sub(v).mul(1 - beta2));          // v + (1 - beta2)(g² - v): beta2 v + (1 - beta2) g²
+    /**
+     * Note [fused Adam]: a float32 or float64 parameter whose gradient and state are contiguous and of its dtype,
+     * shape and device runs the backend's fused step (one pass where the composite makes about ten); anything else,
+     * or a backend without one, runs {@link #composite}. Both do AdamStep's operations with the same roundings, so
+     * they agree to the bit (AdamFusedTest).
+     */
+    static boolean fusable(Tensor p, Tensor grad, Tensor m, Tensor v, Tensor vMax) {
+        DType dt = p.dtype();
+        if ((dt != DType.FLOAT32 && dt != DType.FLOAT64) || p.numel() == 0) return false;
+        for (Tensor t : new Tensor[]{p, grad, m, v, vMax})
+            if (t != null && (t.dtype() != dt || !t.isContiguous() || !t.device().equals(p.device())
+                    || !Arrays.equals(t.shapeRef(), p.shapeRef()))) return false;
+        return true;
+    }
 
-        // lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps), with sqrt(bc2) moved out of the denominator to save two passes
-        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = lr / (1 - Math.pow(beta1, step)) * biasCorrection2Sqrt;
-        Tensor second = v;
-        if (amsgrad) {
-            Tensor vMax = (Tensor) state.get("max_exp_avg_sq");
-            second = vMax.copy_(vMax.maximum(v));
+    /** AdamStep's update in tensor ops, on any device and dtype. */
+    static void composite(AdamStep s, Tensor p, Tensor grad, Tensor m, Tensor v, Tensor vMax) {
+        Tensor g = s.maximize() ? grad.neg() : grad;
+        if (s.weightDecay() != 0) {
+            if (s.decoupled()) p.mul_(s.decay());
+            else g = g.add(p, s.weightDecay());
         }
-        Tensor denom = second.sqrt().add(eps * biasCorrection2Sqrt);
-        p.add_(m.div(denom), -stepSize);
+        m.add_(g.sub(m).mul(1 - s.beta1()));             // PyTorch's exp_avg.lerp_(g, 1 - beta1)
+        v.add_(g.mul(g).sub(v).mul(1 - s.beta2()));      // v + (1 - beta2)(g² - v): beta2 v + (1 - beta2) g²
+        Tensor second = vMax == null ? v : vMax.copy_(vMax.maximum(v));
+        p.add_(m.div(second.sqrt().add(s.epsTerm())), -s.stepSize());
     }
 }

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Stack;
 import java.util.concurrent.Callable;
+import dev.gpush.distributed.Slurm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IParameterConsumer;
 import picocli.CommandLine.Model.ArgSpec;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Parameters;
  * lines with {@code [rankR]: }, and ends as soon as one fails: the others are stopped, the failing rank is named
  * with its exit code and last lines, and the launcher exits with that code. Ctrl-C or SIGTERM stops them all.
  * Options take torchrun's spellings with dashes or underscores; everything after the script goes to the script.
+ * In a Slurm job ({@code srun}, one launcher per node), the node count, node rank and rank 0's host default to
+ * the job's ({@link Slurm}).
  */
 @Command(name = "launch", mixinStandardHelpOptions = true,
         description = "Run a script in N worker processes with torchrun's environment (RANK, WORLD_SIZE, ...).")
@@ -43,20 +47,20 @@ public final class LaunchCommand implements Callable<Integer> {
             description = "workers on this node (default ${DEFAULT-VALUE})")
     int nprocPerNode;
 
-    @Option(names = "--nnodes", paramLabel = "M", defaultValue = "1", description = "nodes in the job (default ${DEFAULT-VALUE})")
-    int nnodes;
+    @Option(names = "--nnodes", paramLabel = "M", description = "nodes in the job (default 1; in a Slurm job, SLURM_NNODES)")
+    Integer nnodes;
 
-    @Option(names = {"--node-rank", "--node_rank"}, paramLabel = "R", defaultValue = "0",
-            description = "this node's rank (default ${DEFAULT-VALUE})")
-    int nodeRank;
+    @Option(names = {"--node-rank", "--node_rank"}, paramLabel = "R",
+            description = "this node's rank (default 0; in a Slurm job, SLURM_NODEID)")
+    Integer nodeRank;
 
-    @Option(names = {"--master-addr", "--master_addr"}, paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "the host of rank 0 (default ${DEFAULT-VALUE})")
+    @Option(names = {"--master-addr", "--master_addr"}, paramLabel = "HOST",
+            description = "the host of rank 0 (default 127.0.0.1; in a Slurm job, the first host of SLURM_JOB_NODELIST)")
     String masterAddr;
 
-    @Option(names = {"--master-port", "--master_port"}, paramLabel = "PORT", defaultValue = "29500",
-            description = "rank 0's rendezvous port (default ${DEFAULT-VALUE})")
-    int masterPort;
+    @Option(names = {"--master-port", "--master_port"}, paramLabel = "PORT",
+            description = "rank 0's rendezvous port (default 29500; in a Slurm job, 10000 + SLURM_JOB_ID % 20000)")
+    Integer masterPort;
 
     @Option(names = "--standalone", description = "one node, on 127.0.0.1 and a free port")
     boolean standalone;
@@ -85,8 +89,8 @@ public final class LaunchCommand implements Callable<Integer> {
         try {
             plan = standalone
                     ? new LaunchPlan(nprocPerNode, 1, 0, "127.0.0.1", freePort(), maxRestarts)
-                    : new LaunchPlan(nprocPerNode, nnodes, nodeRank, masterAddr, masterPort, maxRestarts);
-        } catch (IllegalArgumentException e) {
+                    : plan(Slurm.of(System.getenv()));
+        } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("gpush launch: " + e.getMessage());
             return USAGE;
         }
@@ -97,6 +101,16 @@ public final class LaunchCommand implements Callable<Integer> {
             if (attempt == plan.maxRestarts()) return result.exitCode();
             err.printf("gpush launch: restarting the group (%d of %d)%n", attempt + 1, plan.maxRestarts());
         }
+    }
+
+    /** The options given, else what the Slurm job says (one launcher per node), else torchrun's defaults. */
+    LaunchPlan plan(Optional<Slurm> slurm) {
+        return new LaunchPlan(nprocPerNode,
+                nnodes != null ? nnodes : slurm.map(Slurm::nnodes).orElse(1),
+                nodeRank != null ? nodeRank : slurm.map(Slurm::nodeId).orElse(0),
+                masterAddr != null ? masterAddr : slurm.map(Slurm::firstHost).orElse("127.0.0.1"),
+                masterPort != null ? masterPort : slurm.map(Slurm::masterPort).orElse(29500),
+                maxRestarts);
     }
 
     private WorkerGroup.Result runOnce(LaunchPlan plan, int attempt, List<String> command) throws InterruptedException {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +29,20 @@ class LaunchCommandTest {
     }
 
     Run launch(String script, String... options) throws Exception {
+        return launch(Map.of(), script, options);
+    }
+
+    /** Launches with {@code env} added to the launcher's environment. */
+    Run launch(Map<String, String> env, String script, String... options) throws Exception {
         Path file = Files.writeString(dir.resolve("script.jsh"), script);
         var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LaunchMain.class.getName(), "launch"));
         command.addAll(List.of(options));
         command.add(file.toString());
         Path out = dir.resolve("out.txt"), err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        var builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -67,6 +75,35 @@ class LaunchCommandTest {
         var lines = run.out().lines().sorted().toList();
         assertEquals(List.of("[rank0]: env 0 0 2 2 0 127.0.0.1", "[rank0]: sum [3.0, 20.0]",
                 "[rank1]: env 1 1 2 2 0 127.0.0.1", "[rank1]: sum [3.0, 20.0]"), lines, run::toString);
+    }
+
+    @Test
+    void inASlurmJobTheLauncherTakesTheNodesAndThePortFromSlurm() throws Exception {
+        int port = 10000;
+        while (!free(port)) port++;                     // a port the job's rule gives: 10000 + SLURM_JOB_ID % 20000
+        var slurm = Map.of("SLURM_JOB_ID", String.valueOf(20000 + port - 10000), "SLURM_NNODES", "1",
+                "SLURM_NODEID", "0", "SLURM_JOB_NODELIST", "localhost", "SLURM_PROCID", "0", "SLURM_NTASKS", "1");
+        var run = launch(slurm, """
+                import dev.gpush.distributed.*;
+                Dist.initProcessGroup("cpu");
+                var t = Tensor.of(new float[]{Dist.getRank() + 1});
+                Dist.allReduce(t);
+                System.out.println(System.getenv("RANK") + " of " + System.getenv("WORLD_SIZE") + " at "
+                        + System.getenv("MASTER_ADDR") + ":" + System.getenv("MASTER_PORT") + " sum " + t.item());
+                Dist.destroyProcessGroup();
+                """, "--nproc-per-node", "2");
+
+        assertEquals(0, run.exit(), run::toString);
+        assertEquals(List.of("[rank0]: 0 of 2 at localhost:" + port + " sum 3.0",
+                "[rank1]: 1 of 2 at localhost:" + port + " sum 3.0"), run.out().lines().sorted().toList(), run::toString);
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Test
