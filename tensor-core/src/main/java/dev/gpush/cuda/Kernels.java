@@ -3,12 +3,6 @@ package dev.gpush.cuda;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.PointerScope;
 
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -26,6 +20,7 @@ import static org.bytedeco.cuda.global.cudart.*;
  * argument's value (shared/CUDA-NOTES.md, fact 6): a device address is passed as a pointer to a slot holding the
  * address, never as the address itself. Java {@code int}, {@code long} and {@code double} arguments fill 4- and
  * 8-byte slots; a {@code long[]} is a struct of 64-bit fields passed by value (GpShape, GpOperand in the prelude).
+ * {@link KernelArgs} packs them into one native buffer reused by every launch.
  */
 final class Kernels {
     static final int THREADS = 256;          // threads per block of the elementwise kernels
@@ -37,6 +32,7 @@ final class Kernels {
     private final KernelCache cache = KernelCache.standard();
     private final Map<KernelFile, CUmod_st> modules = new EnumMap<>(KernelFile.class);
     private final Map<String, CUfunc_st> functions = new HashMap<>();
+    private final KernelArgs args = new KernelArgs();   // guarded by this
 
     Kernels(int device, DeviceProperties props) {
         this.device = device;
@@ -53,26 +49,11 @@ final class Kernels {
     }
 
     /** Launches {@code kernel} on {@code grid} blocks of {@code block} threads. */
-    synchronized void launchGrid(String kernel, int grid, int block, Object... args) {
+    synchronized void launchGrid(String kernel, int grid, int block, Object... arguments) {
         Driver.use(device);
         CUfunc_st f = function(kernel);
-        try (PointerScope scope = new PointerScope()) {
-            Pointer[] slots = new Pointer[args.length];
-            for (int i = 0; i < args.length; i++) slots[i] = slot(args[i]);
-            PointerPointer<Pointer> params = new PointerPointer<>(slots);
-            Driver.check(cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, DriverStreams.current(device), params, null),
-                    "cuLaunchKernel(" + kernel + ")");
-        }
-    }
-
-    private static Pointer slot(Object arg) {
-        return switch (arg) {
-            case Integer v -> new IntPointer(1).put(v);
-            case Long v -> new LongPointer(1).put(v);
-            case Double v -> new DoublePointer(1).put(v);
-            case long[] struct -> new LongPointer(struct);
-            default -> throw new IllegalArgumentException("unsupported kernel argument " + arg.getClass());
-        };
+        Driver.check(cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, DriverStreams.current(device), args.pack(arguments),
+                null), "cuLaunchKernel(" + kernel + ")");
     }
 
     private CUfunc_st function(String kernel) {
