@@ -89,12 +89,12 @@ class TransformerTrainingTest {
         }
     }
 
-    private static TextClassifier model(double dropout) {
+    static TextClassifier model(double dropout) {
         return new TextClassifier(VOCAB, SEQ_LEN, D_MODEL, HEADS, LAYERS, FEEDFORWARD, dropout, CLASSES);
     }
 
     /** Batches of {@code data}, epoch after epoch, reshuffled by a seeded generator (or in order). */
-    private static Iterator<List<Tensor>> batches(KeywordData data, boolean shuffle) {
+    static Iterator<List<Tensor>> batches(KeywordData data, boolean shuffle) {
         var loader = DataLoader.builder(data.dataset()).batchSize(BATCH).shuffle(shuffle).generator(new Generator(7))
                 .dropLast(true).build();
         return new Iterator<>() {
