@@ -20,6 +20,25 @@ import java.util.Set;
 public final class Engine {
     private Engine() {}
 
+    /** Per thread: the callbacks queued during the backward pass running on it; null outside a pass. */
+    private static final ThreadLocal<List<Runnable>> CALLBACKS = new ThreadLocal<>();
+
+    /**
+     * Runs {@code callback} when the backward pass running on this thread has finished, after every node and hook
+     * (PyTorch's {@code Variable._execution_engine.queue_callback}; DDP awaits its bucket all-reduces there).
+     * Callbacks run on this thread in the order queued, with the caller's grad mode, and may queue more; one
+     * already queued in this pass (the same object) is not queued again, so a hook may queue its callback every
+     * time it fires. A pass that throws runs none. Only a hook, during a pass, can queue one.
+     */
+    public static void queueCallback(Runnable callback) {
+        List<Runnable> callbacks = CALLBACKS.get();
+        if (callbacks == null)
+            throw new IllegalStateException("queueCallback: a callback can only be queued during a backward pass "
+                    + "(from a hook)");
+        for (Runnable queued : callbacks) if (queued == callback) return;
+        callbacks.add(callback);
+    }
+
     public static void backward(Tensor root, Tensor gradient, boolean retainGraph, boolean createGraph) {
         Node edge = root.gradEdge();
         if (edge == null)
@@ -45,6 +64,19 @@ public final class Engine {
      */
     static Tensor[] run(List<Node> roots, List<Tensor> grads, boolean retainGraph, boolean createGraph,
                         List<Node> targets) {
+        List<Runnable> outer = CALLBACKS.get(), callbacks = new ArrayList<>();   // a hook may start a nested pass
+        CALLBACKS.set(callbacks);
+        try {
+            Tensor[] captured = propagate(roots, grads, retainGraph, createGraph, targets);
+            for (int i = 0; i < callbacks.size(); i++) callbacks.get(i).run();
+            return captured;
+        } finally {
+            CALLBACKS.set(outer);
+        }
+    }
+
+    private static Tensor[] propagate(List<Node> roots, List<Tensor> grads, boolean retainGraph, boolean createGraph,
+                                      List<Node> targets) {
         List<Node> order = topologicalOrder(roots);
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         for (int i = 0; i < roots.size(); i++) pending.merge(roots.get(i), grads.get(i), Engine::sum);

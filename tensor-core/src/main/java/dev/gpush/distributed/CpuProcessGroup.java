@@ -1,12 +1,12 @@
 package dev.gpush.distributed;
 
-import dev.gpush.autograd.GradMode;
 import dev.gpush.tensor.DType;
 import dev.gpush.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The CPU process group (gloo's role in PyTorch): collectives on CPU tensors over a full mesh of TCP sockets
@@ -25,6 +25,16 @@ import java.util.List;
  * <p>Messages carry the collective's name, number, dtype and chunk length, so ranks that call different
  * collectives or pass different shapes get an error saying so instead of wrong numbers. Pieces are at most
  * {@link #SEGMENT_BYTES} long, so a tensor of any size goes through.
+ *
+ * <p>Note [queues]: every operation runs on a {@link WorkQueue}, a thread of the group's own, so an async form
+ * returns at once and the caller (DDP's backward) goes on while the ring runs; a blocking form is the async one
+ * awaited. Arguments are checked on the caller's thread, so a wrong call throws there and takes no number. The
+ * collectives share one queue: they run in the order called, which is the same on every rank, as the ring needs.
+ * Sends have a queue of their own and receives one per source rank, so a receive waiting for its message never
+ * holds up a send or a receive from another rank: ranks that each post {@code irecv} before {@code isend} do not
+ * deadlock, and point-to-point messages between two ranks stay in order. Sends never wait for the receiver
+ * ({@link Mesh}'s reader threads drain every socket), so one send queue suffices. {@link #close()} stops the
+ * queues' threads before it says goodbye.
  */
 public final class CpuProcessGroup implements ProcessGroup {
     static final int SEGMENT_BYTES = 8 << 20;
@@ -43,9 +53,12 @@ public final class CpuProcessGroup implements ProcessGroup {
     private final TcpStore store;
     private final Mesh mesh;
     private final int rank, size;
+    private final WorkQueue collectives;  // Note [queues]
+    private WorkQueue sends;              // made at the first isend
+    private final WorkQueue[] receives;   // per source rank, made at its first irecv
     private final int[] sent, received;   // point-to-point messages per peer
     private int seq;                      // collectives so far: the same count on every rank
-    private boolean closed;
+    private volatile boolean closed;
 
     /** Joins the group of {@code r} through {@code store}, which the group owns from now on. */
     public CpuProcessGroup(Rendezvous r, TcpStore store) {
@@ -55,99 +68,136 @@ public final class CpuProcessGroup implements ProcessGroup {
         this.size = r.worldSize();
         this.sent = new int[size];
         this.received = new int[size];
+        this.receives = new WorkQueue[size];
         this.mesh = Mesh.connect(r, store);
+        this.collectives = new WorkQueue(threadName("collectives"));
     }
 
     @Override public int rank() { return rank; }
     @Override public int size() { return size; }
     @Override public String backend() { return "cpu"; }
 
-    // ---------------------------------------------------------------- collectives
+    // ---------------------------------------------------------------- blocking forms: the async ones, awaited
 
-    @Override public void allReduce(Tensor t, ReduceOp op) {
-        Run run = start(Call.ALL_REDUCE);
-        try (Flat f = Flat.of(t, "allReduce")) {
-            if (op == ReduceOp.AVG && f.dtype == DType.BOOL)
-                throw new IllegalArgumentException("allReduce: ReduceOp.AVG is not defined for bool tensors");
-            int[] bounds = evenChunks(f.length);
-            reduceScatterPass(run, op, f.array, f.dtype, f.offset, bounds);
-            allGatherPass(run, f.array, f.dtype, f.offset, bounds);
-            f.commit();
-        }
-    }
+    @Override public void allReduce(Tensor t, ReduceOp op) { allReduceAsync(t, op).await(); }
+    @Override public void broadcast(Tensor t, int src) { broadcastAsync(t, src).await(); }
+    @Override public void allGather(List<Tensor> out, Tensor t) { allGatherAsync(out, t).await(); }
+    @Override public void reduceScatter(Tensor out, List<Tensor> in, ReduceOp op) { reduceScatterAsync(out, in, op).await(); }
+    @Override public void barrier() { barrierAsync().await(); }
+    @Override public void send(Tensor t, int dst) { isend(t, dst).await(); }
+    @Override public void recv(Tensor t, int src) { irecv(t, src).await(); }
 
-    @Override public void broadcast(Tensor t, int src) {
-        checkRank(src, "broadcast", "src");
-        Run run = start(Call.BROADCAST);
-        try (Flat f = Flat.of(t, "broadcast")) {
-            int vr = Math.floorMod(rank - src, size), mask = 1;
-            while (mask < size) {                 // receive once, from the parent in the binomial tree
-                if ((vr & mask) != 0) {
-                    receiveInto(run, Math.floorMod(vr - mask + src, size), Mesh.COLLECTIVE, f.array, f.dtype, f.offset,
-                            f.length, null);
-                    break;
-                }
-                mask <<= 1;
+    // ---------------------------------------------------------------- collectives: checked here, run on the queue
+
+    @Override public Work allReduceAsync(Tensor t, ReduceOp op) {
+        Flat.checkCpu(t, "allReduce");
+        if (op == ReduceOp.AVG && t.dtype() == DType.BOOL)
+            throw new IllegalArgumentException("allReduce: ReduceOp.AVG is not defined for bool tensors");
+        return submit(Call.ALL_REDUCE, run -> {
+            try (Flat f = Flat.of(t, "allReduce")) {
+                int[] bounds = evenChunks(f.length);
+                reduceScatterPass(run, op, f.array, f.dtype, f.offset, bounds);
+                allGatherPass(run, f.array, f.dtype, f.offset, bounds);
+                f.commit();
             }
-            for (mask >>= 1; mask > 0; mask >>= 1)   // then send to the children
-                if (vr + mask < size) sendChunk(run, Math.floorMod(vr + mask + src, size), Mesh.COLLECTIVE, f.array,
-                        f.dtype, f.offset, f.length);
-            if (rank != src) f.commit();
-        }
+        });
     }
 
-    @Override public void allGather(List<Tensor> out, Tensor t) {
+    @Override public Work broadcastAsync(Tensor t, int src) {
+        checkRank(src, "broadcast", "src");
+        Flat.checkCpu(t, "broadcast");
+        return submit(Call.BROADCAST, run -> {
+            try (Flat f = Flat.of(t, "broadcast")) {
+                int vr = Math.floorMod(rank - src, size), mask = 1;
+                while (mask < size) {                 // receive once, from the parent in the binomial tree
+                    if ((vr & mask) != 0) {
+                        receiveInto(run, Math.floorMod(vr - mask + src, size), Mesh.COLLECTIVE, f.array, f.dtype,
+                                f.offset, f.length, null);
+                        break;
+                    }
+                    mask <<= 1;
+                }
+                for (mask >>= 1; mask > 0; mask >>= 1)   // then send to the children
+                    if (vr + mask < size) sendChunk(run, Math.floorMod(vr + mask + src, size), Mesh.COLLECTIVE,
+                            f.array, f.dtype, f.offset, f.length);
+                if (rank != src) f.commit();
+            }
+        });
+    }
+
+    @Override public Work allGatherAsync(List<Tensor> out, Tensor t) {
         checkList(out, t, "allGather", "out");
-        Run run = start(Call.ALL_GATHER);
-        int m = t.numel();
-        try (GradMode g = GradMode.disable(); Tensor buf = Tensor.empty(new int[]{m * size}, t.dtype(), t.device());
-             Flat f = Flat.of(buf, "allGather")) {
-            buf.narrow(0, rank * m, m).copy_(t.reshape(-1));
-            allGatherPass(run, f.array, f.dtype, f.offset, fixedChunks(m));
-            for (int i = 0; i < size; i++) out.get(i).copy_(buf.narrow(0, i * m, m).view(out.get(i).shapeRef()));
-        }
+        return submit(Call.ALL_GATHER, run -> {
+            int m = t.numel();
+            try (Tensor buf = Tensor.empty(new int[]{m * size}, t.dtype(), t.device()); Flat f = Flat.of(buf, "allGather")) {
+                buf.narrow(0, rank * m, m).copy_(t.reshape(-1));
+                allGatherPass(run, f.array, f.dtype, f.offset, fixedChunks(m));
+                for (int i = 0; i < size; i++) out.get(i).copy_(buf.narrow(0, i * m, m).view(out.get(i).shapeRef()));
+            }
+        });
     }
 
-    @Override public void reduceScatter(Tensor out, List<Tensor> in, ReduceOp op) {
+    @Override public Work reduceScatterAsync(Tensor out, List<Tensor> in, ReduceOp op) {
         checkList(in, out, "reduceScatter", "in");
         if (op == ReduceOp.AVG && out.dtype() == DType.BOOL)
             throw new IllegalArgumentException("reduceScatter: ReduceOp.AVG is not defined for bool tensors");
-        Run run = start(Call.REDUCE_SCATTER);
-        int m = out.numel();
-        List<Tensor> flat = new ArrayList<>();
-        for (Tensor x : in) flat.add(x.reshape(-1));
-        try (GradMode g = GradMode.disable(); Tensor buf = Tensor.cat(flat, 0).contiguous();
-             Flat f = Flat.of(buf, "reduceScatter")) {
-            reduceScatterPass(run, op, f.array, f.dtype, f.offset, fixedChunks(m));
-            out.copy_(buf.narrow(0, rank * m, m).view(out.shapeRef()));
-        }
+        return submit(Call.REDUCE_SCATTER, run -> {
+            int m = out.numel();
+            List<Tensor> flat = new ArrayList<>();
+            for (Tensor x : in) flat.add(x.reshape(-1));
+            try (Tensor buf = Tensor.cat(flat, 0).contiguous(); Flat f = Flat.of(buf, "reduceScatter")) {
+                reduceScatterPass(run, op, f.array, f.dtype, f.offset, fixedChunks(m));
+                out.copy_(buf.narrow(0, rank * m, m).view(out.shapeRef()));
+            }
+        });
     }
 
-    @Override public void barrier() {
-        Run run = start(Call.BARRIER);
-        int[] one = new int[1];
-        int[] bounds = evenChunks(1);
-        reduceScatterPass(run, ReduceOp.SUM, one, DType.INT32, 0, bounds);
-        allGatherPass(run, one, DType.INT32, 0, bounds);
+    @Override public Work barrierAsync() {
+        return submit(Call.BARRIER, run -> {
+            int[] one = new int[1];
+            int[] bounds = evenChunks(1);
+            reduceScatterPass(run, ReduceOp.SUM, one, DType.INT32, 0, bounds);
+            allGatherPass(run, one, DType.INT32, 0, bounds);
+        });
     }
 
-    @Override public void send(Tensor t, int dst) {
-        checkRank(dst, "send", "dst");
-        if (dst == rank) throw new IllegalArgumentException("send: rank " + rank + " cannot send to itself");
+    // ---------------------------------------------------------------- point to point (Note [queues])
+
+    @Override public Work isend(Tensor t, int dst) {
+        checkPeer(dst, "send", "dst");
+        Flat.checkCpu(t, "send");
         Run run = new Run(Call.SEND, sent[dst]++);
-        try (Flat f = Flat.of(t, "send")) {
-            sendChunk(run, dst, Mesh.P2P, f.array, f.dtype, f.offset, f.length);
-        }
+        String what = "send #" + run.seq() + " from rank " + rank + " to rank " + dst;
+        checkOpen(what);
+        return sendQueue().submit(what, () -> {
+            try (Flat f = Flat.of(t, "send")) {
+                sendChunk(run, dst, Mesh.P2P, f.array, f.dtype, f.offset, f.length);
+            }
+        });
     }
 
-    @Override public void recv(Tensor t, int src) {
-        checkRank(src, "recv", "src");
-        if (src == rank) throw new IllegalArgumentException("recv: rank " + rank + " cannot receive from itself");
+    @Override public Work irecv(Tensor t, int src) {
+        checkPeer(src, "recv", "src");
+        Flat.checkCpu(t, "recv");
         Run run = new Run(Call.SEND, received[src]++);
-        try (Flat f = Flat.of(t, "recv")) {
-            receiveInto(run, src, Mesh.P2P, f.array, f.dtype, f.offset, f.length, null);
-            f.commit();
-        }
+        String what = "recv #" + run.seq() + " on rank " + rank + " from rank " + src;
+        checkOpen(what);
+        return receiveQueue(src).submit(what, () -> {
+            try (Flat f = Flat.of(t, "recv")) {
+                receiveInto(run, src, Mesh.P2P, f.array, f.dtype, f.offset, f.length, null);
+                f.commit();
+            }
+        });
+    }
+
+    private synchronized WorkQueue sendQueue() {
+        if (sends == null) sends = new WorkQueue(threadName("send"));
+        return sends;
+    }
+
+    private synchronized WorkQueue receiveQueue(int src) {
+        if (receives[src] == null) receives[src] = new WorkQueue(threadName("recv-from" + src));
+        return receives[src];
     }
 
     // ---------------------------------------------------------------- the ring (Note [ring])
@@ -188,14 +238,28 @@ public final class CpuProcessGroup implements ProcessGroup {
 
     // ---------------------------------------------------------------- messages
 
-    /** A collective in progress: its name, number and deadline. */
+    /** A collective in progress: its name, number and deadline (0: each receive waits the group's timeout). */
     private record Run(Call call, int seq, long deadline) {
         Run(Call call, int seq) { this(call, seq, 0); }
     }
 
-    private Run start(Call call) {
-        if (closed) throw new IllegalStateException(call.label + ": the process group was destroyed");
-        return new Run(call, seq++, System.nanoTime() + rendezvous.timeout().toNanos());
+    /**
+     * Numbers the collective here, in the caller's order, and queues {@code body}; its deadline starts when it
+     * runs, so a collective queued behind a slow one is not timed out by the wait.
+     */
+    private Work submit(Call call, Consumer<Run> body) {
+        String what = call.label + " #" + seq + " on rank " + rank;
+        checkOpen(what);
+        int n = seq++;
+        return collectives.submit(what, () -> body.accept(new Run(call, n, System.nanoTime() + rendezvous.timeout().toNanos())));
+    }
+
+    private void checkOpen(String what) {
+        if (closed) throw new IllegalStateException(what + ": the process group was destroyed");
+    }
+
+    private String threadName(String queue) {
+        return "gpush-dist-" + rendezvous.masterPort() + "-rank" + rank + "-" + queue;
     }
 
     private long deadline(Run run) {
@@ -288,16 +352,50 @@ public final class CpuProcessGroup implements ProcessGroup {
         }
     }
 
+    private void checkPeer(int r, String op, String name) {
+        checkRank(r, op, name);
+        if (r == rank) throw new IllegalArgumentException(op + ": rank " + rank + " cannot "
+                + (op.equals("send") ? "send to" : "receive from") + " itself");
+    }
+
+    /** The threads of this group's queues that are running (for tests). */
+    synchronized List<Thread> queueThreads() {
+        List<Thread> out = new ArrayList<>();
+        for (WorkQueue q : queues()) {
+            Thread t = q.liveThread();
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    private synchronized List<WorkQueue> queues() {
+        List<WorkQueue> out = new ArrayList<>(List.of(collectives));
+        if (sends != null) out.add(sends);
+        for (WorkQueue q : receives) if (q != null) out.add(q);
+        return out;
+    }
+
+    /** Ends the queues' threads: what is running or queued fails saying the group was destroyed. */
+    private void stopQueues() {
+        for (WorkQueue q : queues()) q.stop("the process group was destroyed");
+    }
+
     /** Closes every connection without a goodbye, as a crash would (for tests of failure handling). */
     void abort() {
         closed = true;
+        stopQueues();
         mesh.abort();
         store.close();
     }
 
+    /**
+     * destroyProcessGroup: stops the queues first (a collective still waiting for a peer fails instead of holding
+     * the close until the timeout), then says goodbye to the peers and closes the connections and the store.
+     */
     @Override public void close() {
         if (closed) return;
         closed = true;
+        stopQueues();
         mesh.close();
         store.close();
     }

@@ -1,8 +1,10 @@
 package dev.gpush.distributed;
 
+import dev.gpush.autograd.Engine;
 import dev.gpush.autograd.GradMode;
 import dev.gpush.autograd.Node;
 import dev.gpush.nn.Module;
+import dev.gpush.tensor.Scope;
 import dev.gpush.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -29,9 +31,15 @@ import java.util.function.Function;
  * <ul>
  *   <li>Construction broadcasts rank 0's parameters and buffers to every rank.</li>
  *   <li>Gradients go in buckets of about {@code bucketCapMb} (25 MB), filled in reverse parameter order (roughly
- *       the order backward produces them). A post-accumulate-grad hook on each parameter counts it ready; a full
- *       bucket is averaged at once, during backward, and buckets are always reduced in the same order on every
- *       rank. Every parameter that requires grad must get a gradient in each backward, or with
+ *       the order backward produces them). A post-accumulate-grad hook on each parameter counts it ready; once a
+ *       bucket is full, its gradients are copied into one flat tensor and its {@code allReduceAsync(AVG)} is
+ *       started, and backward goes on while it runs (on the CPU group's queue thread, or NCCL's stream). Buckets
+ *       are always started in the same order on every rank. A callback the hooks queue with
+ *       {@link Engine#queueCallback} runs when the backward pass has ended: it
+ *       awaits every bucket started in that pass, in order, and copies the averages into the gradients, so
+ *       {@code backward()} returns with them averaged (and throws a collective's failure). Between start and
+ *       finish only the collective touches a bucket's flat tensor, and the hooks never write a gradient.</li>
+ *   <li>Every parameter that requires grad must get a gradient in each backward, or with
  *       {@code findUnusedParameters} the forward finds those its output does not reach and counts them ready; a
  *       parameter no rank used keeps no gradient.</li>
  *   <li>Inside {@link #noSync()} gradients accumulate locally; the next synchronised backward averages the
@@ -72,10 +80,14 @@ public final class DistributedDataParallel<M extends Module> extends Module {
     // the iteration in progress
     private final boolean[] ready;
     private int[] pending;             // per bucket: parameters not ready yet
-    private int nextBucket;            // buckets before it are reduced
+    private int nextBucket;            // buckets before it are started
     private boolean started;           // a hook fired since the last reset
+    private final List<GradBucket.Reduction> inFlight = new ArrayList<>();   // started in the pass running
+    private final Runnable finish = this::finishBackward;                    // its end-of-backward callback
     private boolean[] usedHere;        // findUnusedParameters: reached from this rank's output
-    private boolean[] usedSomewhere;   // ... from some rank's output (known at the first reduction)
+    private Tensor usedFlags;          // ... all-reduced (MAX) across ranks while usedWork runs
+    private Work usedWork;
+    private boolean[] usedSomewhere;   // ... from some rank's output (known once usedWork is awaited)
     private boolean syncEnabled = true, forwardSynced = true;
 
     public DistributedDataParallel(M module) { this(module, options()); }
@@ -124,7 +136,10 @@ public final class DistributedDataParallel<M extends Module> extends Module {
     /** Runs {@code call} on the wrapped module (for modules whose forward takes other arguments). */
     public <R> R forward(Function<? super M, R> call) {
         boolean backwardComes = GradMode.isEnabled() && isTraining();
-        if (backwardComes) checkPreviousIteration();
+        if (backwardComes) {
+            inFlight.clear();   // left by a backward that threw before its end: no longer awaited
+            checkPreviousIteration();
+        }
         if (options.broadcastBuffers && isTraining() && group.size() > 1) {
             try (GradMode off = GradMode.disable()) {
                 for (Tensor b : module.namedBuffers().values()) group.broadcast(b, 0);
@@ -174,14 +189,14 @@ public final class DistributedDataParallel<M extends Module> extends Module {
 
     private void onGradReady(int i) {
         if (!syncEnabled || !forwardSynced) return;
-        started = true;
         if (ready[i]) reset(); // a second backward without a forward: a new iteration
+        started = true;
+        Engine.queueCallback(finish);   // once per pass
         markReady(i);
         while (nextBucket < buckets.size() && pending[nextBucket] == 0) {
-            if (nextBucket == 0 && usedHere != null) agreeOnUsed();
-            buckets.get(nextBucket++).average(group, usedSomewhere);
+            if (nextBucket == 0 && usedHere != null) startAgreeingOnUsed();
+            inFlight.add(buckets.get(nextBucket++).launch(group));
         }
-        if (nextBucket == buckets.size()) reset();
     }
 
     private void markReady(int i) {
@@ -190,16 +205,28 @@ public final class DistributedDataParallel<M extends Module> extends Module {
         pending[bucketOf[i]]--;
     }
 
-    /** One allReduce(MAX) of the used flags, so every rank knows which parameters no rank used. */
-    private void agreeOnUsed() {
+    /** One allReduce(MAX) of the used flags, so every rank learns which parameters no rank used. */
+    private void startAgreeingOnUsed() {
         int[] flags = new int[params.size()];
         for (int i = 0; i < flags.length; i++) flags[i] = usedHere[i] ? 1 : 0;
-        try (Tensor host = Tensor.of(flags); Tensor t = host.to(params.getFirst().device())) {   // nccl: on the GPU
-            group.allReduce(t, ReduceOp.MAX);
-            flags = t.toIntArray();
+        usedFlags = Scope.escape(Tensor.of(flags).to(params.getFirst().device()));   // nccl: on the GPU
+        usedWork = group.allReduceAsync(usedFlags, ReduceOp.MAX);
+    }
+
+    /** The end of a synchronised backward pass: awaits what it started and writes the averaged gradients. */
+    private void finishBackward() {
+        List<GradBucket.Reduction> launched = List.copyOf(inFlight);
+        inFlight.clear();
+        if (usedWork != null) {
+            usedWork.await();
+            int[] flags = usedFlags.toIntArray();
+            usedSomewhere = new boolean[params.size()];
+            for (int i = 0; i < flags.length; i++) usedSomewhere[i] = flags[i] != 0;
+            usedFlags.close();
+            usedWork = null;
         }
-        usedSomewhere = new boolean[params.size()];
-        for (int i = 0; i < flags.length; i++) usedSomewhere[i] = flags[i] != 0;
+        for (GradBucket.Reduction r : launched) r.finish(usedSomewhere);
+        if (nextBucket == buckets.size()) reset();
     }
 
     private void reset() {
@@ -209,6 +236,8 @@ public final class DistributedDataParallel<M extends Module> extends Module {
         nextBucket = 0;
         started = false;
         usedHere = null;
+        usedFlags = null;
+        usedWork = null;
         usedSomewhere = null;
     }
 

@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <p>Rules every implementation keeps:
  * <ul>
- *   <li>Collectives work in place and return when this rank's part is done; every rank calls the same
- *       collectives in the same order, with tensors of the same shape and dtype.</li>
+ *   <li>Collectives work in place; every rank calls the same collectives in the same order, with tensors of the
+ *       same shape and dtype. A blocking form returns when this rank's part is done; an async form returns a
+ *       {@link Work} at once, and the group runs its collectives in the order they were called.</li>
  *   <li>A peer that dies, leaves or does not arrive within the group's timeout makes the call throw a
  *       {@link DistributedException} naming it; the group is unusable afterwards and should be closed.</li>
  *   <li>One thread at a time calls a group's collectives.</li>
@@ -51,8 +52,8 @@ public interface ProcessGroup extends AutoCloseable {
     void recv(Tensor t, int src);
 
     // ---------------------------------------------------------------- async forms (async_op=True)
-    // The defaults run the blocking form and return a completed handle; a group whose collectives run elsewhere
-    // (NCCL on the GPU) returns as soon as the collective is queued.
+    // The defaults run the blocking form and return a completed handle. Both groups override them: the CPU group
+    // runs its collectives on a thread of its own, NCCL queues them on the GPU; either returns at once.
 
     default Work allReduceAsync(Tensor t, ReduceOp op) { allReduce(t, op); return Work.done(); }
 

@@ -11,7 +11,7 @@ package dev.gpush.distributed;
  *   <li>{@link #isCompleted()} never blocks.</li>
  *   <li>Read or change the tensors only after {@code await}. Later collectives of the same group may be started
  *       before it: a group runs its collectives in the order they were started.</li>
- *   <li>The CPU group's collectives block the calling thread, so its handles are complete when returned; NCCL's
+ *   <li>The CPU group's run on a thread of the group's own (its {@code WorkQueue}); NCCL's
  *       are queued on the GPU and complete when it has run them.</li>
  * </ul>
  */
