@@ -13,8 +13,12 @@ import dev.gpush.tensor.Tensor;
  * converts on load and store. Shape, dtype and device checks happen in the ops, never here.
  */
 public interface Backend {
-    /** Zero-filled storage for {@code length} elements. */
-    Storage allocate(DType dtype, int length);
+    /**
+     * Storage for {@code length} elements: every element 0 (false) when {@code zeroed}, otherwise uninitialised
+     * (whatever the memory held; a GPU skips its memset), and then the caller must write every element before
+     * anything reads it. Note [uninitialised outputs] in {@code ops.Creation} says which ops may ask for that.
+     */
+    Storage allocate(DType dtype, int length, boolean zeroed);
 
     /** Storage holding a copy of a Java array (float[], double[], long[], int[], short[] raw half bits, byte[]). */
     Storage fromArray(DType dtype, Object array);

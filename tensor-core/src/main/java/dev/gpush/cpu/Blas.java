@@ -167,6 +167,12 @@ public final class Blas {
     /** {@code c[m x n] = op(a)[m x k] * op(b)[k x n]}, arrays are float[] or double[], row-major with leading dims. */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff, int lda,
                      Object b, int bOff, int ldb, Object c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+    }
+
+    /** As above; with {@code accumulate} the product is added to what {@code c} holds (BLAS's beta 1). */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff, int lda,
+                     Object b, int bOff, int ldb, Object c, int cOff, int ldc, boolean accumulate) {
         if (!available()) throw new UnsupportedOperationException("OpenBLAS is not loaded: " + UNAVAILABLE);
         if (m == 0 || n == 0) return;
         if (a.getClass() != c.getClass() || b.getClass() != c.getClass())
@@ -180,9 +186,9 @@ public final class Blas {
         int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
         try {
             if (c instanceof float[]) {
-                SGEMM.invokeExact(ROW_MAJOR, ta, tb, m, n, k, 1f, sa, lda, sb, ldb, 0f, sc, ldc);
+                SGEMM.invokeExact(ROW_MAJOR, ta, tb, m, n, k, 1f, sa, lda, sb, ldb, accumulate ? 1f : 0f, sc, ldc);
             } else if (c instanceof double[]) {
-                DGEMM.invokeExact(ROW_MAJOR, ta, tb, m, n, k, 1d, sa, lda, sb, ldb, 0d, sc, ldc);
+                DGEMM.invokeExact(ROW_MAJOR, ta, tb, m, n, k, 1d, sa, lda, sb, ldb, accumulate ? 1d : 0d, sc, ldc);
             } else {
                 throw new IllegalArgumentException("gemm takes float[] or double[], got " + c.getClass().getSimpleName());
             }

@@ -17,7 +17,39 @@ public final class CpuBackend implements Backend {
 
     private CpuBackend() {}
 
-    @Override public Storage allocate(DType dtype, int length) { return new CpuStorage(dtype, length); }
+    /**
+     * Note [poisoned empty]: a Java array is always zeroed, so on the CPU an op that reads its uninitialised output
+     * (Note [uninitialised outputs] in {@code ops.Creation}) gives the right answer, and would give garbage only on
+     * a GPU. With the system property {@code gpush.poisonEmpty=true} (read once, off by default) uninitialised
+     * storage is filled with NaN (floating dtypes) or 0x7f bytes (integers, bool) instead, so such a read shows in
+     * the CPU's results: run the tests with {@code -Dgpush.poisonEmpty=true}. Zeroed storage never changes.
+     */
+    private static volatile boolean poisonEmpty = Boolean.getBoolean("gpush.poisonEmpty");
+
+    /** Turns Note [poisoned empty] on or off and returns the previous setting (for tests). */
+    static boolean poisonEmpty(boolean on) {
+        boolean was = poisonEmpty;
+        poisonEmpty = on;
+        return was;
+    }
+
+    @Override public Storage allocate(DType dtype, int length, boolean zeroed) {
+        CpuStorage s = new CpuStorage(dtype, length);
+        if (!zeroed && poisonEmpty) poison(s.data());
+        return s;
+    }
+
+    private static void poison(Object data) {
+        switch (data) {
+            case float[] a -> java.util.Arrays.fill(a, Float.NaN);
+            case double[] a -> java.util.Arrays.fill(a, Double.NaN);
+            case short[] a -> java.util.Arrays.fill(a, (short) 0x7f7f);     // NaN in float16, 3.4e38 in bfloat16
+            case long[] a -> java.util.Arrays.fill(a, 0x7f7f7f7f7f7f7f7fL);
+            case int[] a -> java.util.Arrays.fill(a, 0x7f7f7f7f);
+            case byte[] a -> java.util.Arrays.fill(a, (byte) 0x7f);
+            default -> throw new IllegalStateException("no poison for " + data.getClass().getSimpleName());
+        }
+    }
 
     @Override public Storage fromArray(DType dtype, Object array) {
         int len = java.lang.reflect.Array.getLength(array);
@@ -31,7 +63,7 @@ public final class CpuBackend implements Backend {
     @Override public Object toArray(Tensor src) {
         Tensor c = src;
         if (!src.isContiguous() || src.storageOffset() != 0 || src.numel() != src.storage().length()) {
-            c = new Tensor(allocate(src.dtype(), src.numel()), src.shape(), Shapes.contiguousStrides(src.shapeRef()), 0, false);
+            c = new Tensor(allocate(src.dtype(), src.numel(), false), src.shape(), Shapes.contiguousStrides(src.shapeRef()), 0, false);
             Elementwise.copy(c, src);
             return ((CpuStorage) c.storage()).data();
         }
@@ -60,15 +92,15 @@ public final class CpuBackend implements Backend {
     @Override public void unfold2d(Tensor cols, Tensor img, int[] stride, int[] padding, int[] dilation, boolean fold) {
         CpuWindows.unfold2d(cols, img, stride, padding, dilation, fold);
     }
-    // no fused window or batch-norm kernels on the CPU: conv2d, pooling and batch norm run their composites
     @Override public boolean conv2d(Tensor y, Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation,
                                     int groups) {
-        return false;
+        return CpuConv.forward(y, x, w, b, stride, padding, dilation, groups);
     }
     @Override public boolean conv2dBackward(Tensor gx, Tensor gw, Tensor gy, Tensor x, Tensor w, int[] stride,
                                             int[] padding, int[] dilation, int groups) {
-        return false;
+        return CpuConv.backward(gx, gw, gy, x, w, stride, padding, dilation, groups);
     }
+    // no fused pooling or batch-norm kernels on the CPU: those run their composites
     @Override public boolean pool2d(Tensor y, Tensor x, boolean max, int[] kernel, int[] stride, int[] padding,
                                     boolean countIncludePad) {
         return false;

@@ -27,7 +27,8 @@ final class CpuMath {
             case TANH -> { for (int i = 0; i < n; i++) o[i] = Math.tanh(x[i]); }
             case SIGMOID -> { for (int i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i])); }
             case ERF -> { for (int i = 0; i < n; i++) o[i] = Erf.erf(x[i]); }
-            case RELU -> { for (int i = 0; i < n; i++) o[i] = x[i] <= 0 ? 0 : x[i]; }
+            // max(x, +0) is x <= 0 ? 0 : x bit for bit (NaN stays NaN, -0 becomes +0), with no branch
+            case RELU -> { for (int i = 0; i < n; i++) o[i] = Math.max(x[i], 0.0); }
             case GELU -> { for (int i = 0; i < n; i++) o[i] = 0.5 * x[i] * (1 + Erf.erf(x[i] * SQRT1_2)); }
             case GELU_TANH -> {
                 for (int i = 0; i < n; i++) {

@@ -11,6 +11,11 @@ import dev.gpush.tensor.Tensor;
  *   <li>A task takes whole rows. Each row is read once from memory into a double buffer, worked on there (it fits
  *       in the L1 cache for the usual row lengths) and written once, rounded: two passes over memory where the
  *       composite makes five or more, and the arithmetic is in double, as the composite's accumulations are.</li>
+ *   <li>Note [float32 softmax]: the float32 softmax forward takes exp in float32 ({@link Exp32}, within 1 ulp,
+ *       vectorised) where the rest calls {@link Math#exp} once an element; the max is exact, the sum and the
+ *       division stay in double, and a result is within about 1 ulp of the double computation rounded (absolute
+ *       error under 1e-7). log_softmax keeps the double exp: its results are large, and any error in the log of
+ *       the sum moves them off the double computation rounded once, which its tests and users rely on.</li>
  *   <li>Layer norm's mean and rstd are float64, one per row. Its weight and bias gradients sum over rows: each
  *       chunk of rows sums into its own double row, and the chunks are added in order, so the result does not
  *       depend on which thread ran which chunk.</li>
@@ -26,6 +31,10 @@ final class CpuNorms {
         int n = a.numel(), cols = a.shapeRef().length == 0 ? 1 : a.size(-1), rows = n / cols;
         Object x = data(a), o = data(out);
         int xo = a.storageOffset(), oo = out.storageOffset();
+        if (x instanceof float[] xf && !log) {
+            Parallel.range(rows, grain(cols), (lo, hi) -> softmax32(xf, xo, (float[]) o, oo, cols, lo, hi));
+            return true;
+        }
         Parallel.range(rows, grain(cols), (lo, hi) -> {
             double[] v = new double[cols];
             for (int r = lo; r < hi; r++) {
@@ -42,6 +51,21 @@ final class CpuNorms {
             }
         });
         return true;
+    }
+
+    /**
+     * Rows [lo, hi) of a float32 softmax (Note [float32 softmax]). Each exp is written into the output row and
+     * divided there, so every loop that writes a float[] reads it at the same index (Note [same index] in
+     * {@link Float32Arith}).
+     */
+    private static void softmax32(float[] x, int xo, float[] o, int oo, int cols, int lo, int hi) {
+        Exp32 exp = new Exp32();
+        for (int r = lo; r < hi; r++) {
+            int xb = xo + r * cols, ob = oo + r * cols;
+            exp.exp(x, xb, max(x, xb, cols), o, ob, cols);
+            double sum = sum(o, ob, cols);
+            for (int i = ob; i < ob + cols; i++) o[i] = (float) (o[i] / sum);
+        }
     }
 
     /** softmax: {@code gi = y * (g - sum(g * y))}; log_softmax: {@code gi = g - exp(y) * sum(g)}. */
@@ -143,6 +167,34 @@ final class CpuNorms {
         }
         for (; i < n; i++) m0 = Math.max(m0, v[i]);
         return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
+
+    /** The largest of {@code v[off .. off + n)}, NaN if any is. */
+    private static float max(float[] v, int off, int n) {
+        float m0 = Float.NEGATIVE_INFINITY, m1 = m0, m2 = m0, m3 = m0;
+        int i = off, end = off + n;
+        for (; i + 3 < end; i += 4) {
+            m0 = Math.max(m0, v[i]);
+            m1 = Math.max(m1, v[i + 1]);
+            m2 = Math.max(m2, v[i + 2]);
+            m3 = Math.max(m3, v[i + 3]);
+        }
+        for (; i < end; i++) m0 = Math.max(m0, v[i]);
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
+
+    /** The sum of {@code v[off .. off + n)} in double. */
+    private static double sum(float[] v, int off, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = off, end = off + n;
+        for (; i + 3 < end; i += 4) {
+            s0 += v[i];
+            s1 += v[i + 1];
+            s2 += v[i + 2];
+            s3 += v[i + 3];
+        }
+        for (; i < end; i++) s0 += v[i];
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static double sum(double[] v, int n) {

@@ -37,9 +37,10 @@ public final class CudaBackend implements Backend {
         return new Tensor(new CudaStorage(dev, dtype, t.numel()), t.shape(), Shapes.contiguousStrides(t.shapeRef()), 0, false);
     }
 
-    @Override public Storage allocate(DType dtype, int length) {
+    /** A memset on the current stream when {@code zeroed}; otherwise the memory as the caching allocator hands it out. */
+    @Override public Storage allocate(DType dtype, int length, boolean zeroed) {
         CudaStorage s = new CudaStorage(dev, dtype, length);
-        Driver.zero(dev.index(), s.address(), (long) length * dtype.itemSize());
+        if (zeroed) Driver.zero(dev.index(), s.address(), (long) length * dtype.itemSize());
         return s;
     }
 
@@ -56,7 +57,7 @@ public final class CudaBackend implements Backend {
             c = contiguousLike(dev, src, src.dtype());
             CudaElementwise.copy(dev, c, src);
         }
-        Object array = ((dev.gpush.cpu.CpuStorage) CpuBackend.INSTANCE.allocate(src.dtype(), src.numel())).data();
+        Object array = ((dev.gpush.cpu.CpuStorage) CpuBackend.INSTANCE.allocate(src.dtype(), src.numel(), false)).data();
         if (src.numel() > 0) dev.staging().toHost(array, CudaElementwise.address(c), src.numel());
         if (c != src) c.close();
         return array;

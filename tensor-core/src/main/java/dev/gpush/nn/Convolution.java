@@ -13,9 +13,9 @@ import java.util.Arrays;
  * The functional forms of 2-d convolution and pooling ({@code F.conv2d}, {@code F.maxPool2d}, ...), as PyTorch's.
  * Rules:
  * <ul>
- *   <li>Where the device has fused kernels (cuDNN on CUDA), conv2d, maxPool2d and avgPool2d run them as one
- *       autograd node each (Note [fused windows], {@link FusedWindows}); everywhere else, the CPU included, they
- *       run the composites below.</li>
+ *   <li>Where the device has fused kernels (cuDNN on CUDA; conv2d in float32 and float64 on the CPU), conv2d,
+ *       maxPool2d and avgPool2d run them as one autograd node each (Note [fused windows], {@link FusedWindows});
+ *       everywhere else they run the composites below.</li>
  *   <li>Every window op is {@link Windows#unfold} (im2col) followed by ordinary tensor ops, so every backward
  *       comes from those ops: conv2d is one batched GEMM per group against the unfolded input, max pooling a
  *       max over the window dim (the gradient goes to the first maximum), average pooling a sum and a divide.

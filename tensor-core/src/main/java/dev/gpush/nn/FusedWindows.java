@@ -11,12 +11,13 @@ import dev.gpush.tensor.Tensor;
 import java.util.function.IntFunction;
 
 /**
- * Note [fused windows]: conv2d and pooling through the backend's fused kernels (cuDNN on CUDA), each recorded as one
+ * Note [fused windows]: conv2d and pooling through the backend's fused kernels (cuDNN on CUDA; on the CPU conv2d
+ * only, float32 and float64: im2col one image at a time and a GEMM, {@code cpu.CpuConv}), each recorded as one
  * autograd node. Rules:
  * <ul>
  *   <li>Each method returns null where there is no fused path, before anything is recorded, and
  *       {@link Convolution} then runs its composite (unfold + GEMM, max or sum over windows). The CPU has no fused
- *       kernels, so the CPU always runs the composite.</li>
+ *       pooling, so CPU pooling always runs the composite.</li>
  *   <li>Only what the kernels express is offered: non-empty 4-d floating tensors on one device, symmetric padding
  *       with floor rounding (a 'same' convolution with an even kernel, or a ceil-mode pooling whose last window is
  *       extra, goes composite), pooling without dilation or a divisor override.</li>

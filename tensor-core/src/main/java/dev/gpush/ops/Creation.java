@@ -30,18 +30,46 @@ public final class Creation {
         }
     }
 
-    public static Tensor empty(int[] shape, DType dtype, Device device) {
+    /*
+     * Note [uninitialised outputs]: empty() is torch.empty: its elements are whatever the memory held (on a GPU
+     * the bytes of the block's last tensor; on the CPU zeros, or NaN under Note [poisoned empty] in CpuBackend).
+     * Skipping the zero fill saves a memset launch and a full write per op on CUDA: an add moves 12 bytes an
+     * element, not 16. The rule: an op takes empty() for its output only when its backend call writes every
+     * element before anything reads one; an output that is accumulated into (+=), written in part, or read first
+     * takes zeros(). Audit of the callers (every backend kernel, CPU and CUDA, read for it):
+     *   - empty(), each writing every element: elementwise ops, where, casts and copies (clone, contiguous, to,
+     *     flip, cat, sliceScatter's copy of base, matmul's copy of a broadcast operand), reductions (an empty
+     *     reduction stores its identity), cumsum, gather and indexSelect, unfold (0 where a window leaves the
+     *     image), matmul (GEMM with beta 0; K = 0 fills 0), the fused softmax, layer norm, conv, pooling and batch
+     *     norm outputs, statistics and gradients (cuDNN with beta 0; the CPU conv zeroes gx itself), random fills,
+     *     full() of a nonzero value, the dropout mask, nn parameters (their init fills them), the allGather buffers.
+     *   - zeros(): torch.zeros and full(0) (so zerosLike and oneHot's target), the targets of indexAdd, scatterAdd
+     *     and fold (the gradients of indexSelect, gather, unfold, max pooling), slice's gradient, optimizer state,
+     *     gradient buckets.
+     * Scratch that a backend makes itself (CudaStorage without a memset) follows the same rule.
+     */
+
+    /** Uninitialised storage (Note [uninitialised outputs]): write every element before reading one. */
+    public static Tensor empty(int[] shape, DType dtype, Device device) { return allocate(shape, dtype, device, false); }
+
+    /** Zero-filled storage (false for bool). */
+    public static Tensor zeros(int[] shape, DType dtype, Device device) { return allocate(shape, dtype, device, true); }
+
+    private static Tensor allocate(int[] shape, DType dtype, Device device, boolean zeroed) {
         for (int s : shape)
             if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Shapes.str(shape));
         checkInterrupt();
         Backend b = Backends.of(device);
-        return new Tensor(b.allocate(dtype, Shapes.numel(shape)), shape.clone(), Shapes.contiguousStrides(shape), 0, false);
+        return new Tensor(b.allocate(dtype, Shapes.numel(shape), zeroed), shape.clone(), Shapes.contiguousStrides(shape),
+                0, false);
     }
 
+    /** Every element {@code value}; a zero (not -0.0) takes zero-filled storage and no fill. */
     public static Tensor full(int[] shape, Number value, DType dtype, Device device) {
-        Tensor t = empty(shape, dtype, device);
         double v = value.doubleValue();
-        if (v != 0 || Double.doubleToRawLongBits(v) != 0 || value.longValue() != 0) Backends.of(device).fill(t, value);
+        if (Double.doubleToRawLongBits(v) == 0 && value.longValue() == 0) return zeros(shape, dtype, device);
+        Tensor t = empty(shape, dtype, device);
+        Backends.of(device).fill(t, value);
         return t;
     }
 

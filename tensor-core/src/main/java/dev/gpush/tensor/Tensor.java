@@ -253,6 +253,10 @@ public final class Tensor implements AutoCloseable {
     public static Tensor ones(DType dtype, int... shape) { return Creation.full(shape, 1, dtype, Device.CPU); }
     public static Tensor ones(Device device, int... shape) { return Creation.full(shape, 1, DType.DEFAULT, device); }
     public static Tensor ones(int[] shape, DType dtype, Device device) { return Creation.full(shape, 1, dtype, device); }
+    /**
+     * Uninitialised, as {@code torch.empty}: the elements are whatever the memory held (garbage on a GPU; zeros on
+     * the CPU today, but don't rely on it). Fill it before reading, or use {@link #zeros}.
+     */
     public static Tensor empty(int... shape) { return Creation.empty(shape, DType.DEFAULT, Device.CPU); }
     public static Tensor empty(int[] shape, DType dtype, Device device) { return Creation.empty(shape, dtype, device); }
     /** Filled with {@code value}; an integral Java value gives int64, a floating one float32 (as in PyTorch). */
@@ -283,6 +287,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor randperm(Generator g, int n) { return Creation.randperm(n, g); }
     public static Tensor zerosLike(Tensor t) { return Creation.full(t.shape, 0, t.dtype(), t.device()); }
     public static Tensor onesLike(Tensor t) { return Creation.full(t.shape, 1, t.dtype(), t.device()); }
+    /** Uninitialised, like {@link #empty(int...)}. */
     public static Tensor emptyLike(Tensor t) { return Creation.empty(t.shape, t.dtype(), t.device()); }
     public static Tensor fullLike(Tensor t, Number value) { return Creation.full(t.shape, value, t.dtype(), t.device()); }
     public static Tensor randLike(Tensor t) { return Creation.rand(t.shape, t.dtype(), t.device(), null); }

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The routing of conv2d, pooling and batch norm to the backend's fused kernels (Note [fused windows], Note [fused
- * batch norm]): the CPU has none, so its ops run the composites untouched, and the gradient formulas the fused
- * nodes fall back to (under createGraph) equal the composites' autograd gradients.
+ * batch norm]): the CPU has a fused conv2d for float32 and float64 and no other, so its pooling and batch norm
+ * run the composites untouched, and the gradient formulas the fused nodes fall back to (under createGraph) equal
+ * the composites' autograd gradients.
  */
 class FusedWindowsTest {
     private static Tensor randn(long seed, int... shape) {
@@ -28,12 +29,10 @@ class FusedWindowsTest {
     }
 
     @Test
-    void theCpuBackendHasNoFusedKernelsAndLeavesTheOutputsAlone() {
+    void theCpuBackendHasNoFusedPoolingOrBatchNormAndLeavesTheOutputsAlone() {
         var cpu = CpuBackend.INSTANCE;
-        Tensor x = randn(1, 2, 4, 6, 6), w = randn(2, 4, 2, 3, 3), y = Tensor.zeros(2, 4, 4, 4);
+        Tensor x = randn(1, 2, 4, 6, 6), y = Tensor.zeros(2, 4, 4, 4);
         int[] one = {1, 1}, none = {0, 0}, k = {3, 3};
-        assertFalse(cpu.conv2d(y, x, w, null, one, none, one, 2));
-        assertFalse(cpu.conv2dBackward(Tensor.zeros(2, 4, 6, 6), Tensor.zeros(4, 2, 3, 3), y, x, w, one, none, one, 2));
         assertFalse(cpu.pool2d(y, x, true, k, one, none, true));
         assertFalse(cpu.pool2dBackward(Tensor.zeros(2, 4, 6, 6), y, y, x, false, k, one, none, true));
         Tensor mean = Tensor.zeros(4), invstd = Tensor.zeros(4), out = Tensor.zeros(2, 4, 6, 6);
@@ -43,21 +42,30 @@ class FusedWindowsTest {
     }
 
     @Test
-    void onTheCpuNoFusedPathIsTakenAndNothingIsUpdated() {
+    void onTheCpuConv2dIsOneFusedNodeAndHalfPrecisionRunsTheComposite() {
         Tensor x = randn(1, 2, 4, 6, 6), w = randn(2, 4, 2, 3, 3);
         int[] one = {1, 1}, none = {0, 0};
-        assertNull(FusedWindows.conv2d(x, w, null, one, none, one, 2, new int[]{4, 4}));
+        Tensor y = F.conv2d(x.requiresGrad(true), w, randn(3, 4), one, none, one, 2);
+        assertEquals("conv2d", y.gradFn().name(), "the fused CPU conv2d ran, as one node");
+        Tensor half = F.conv2d(x.detach().to(DType.BFLOAT16).requiresGrad(true), w.to(DType.BFLOAT16), null, one, none,
+                one, 2);
+        assertNotEquals("conv2d", half.gradFn().name(), "bfloat16 has no fused CPU kernel: the composite ran");
+    }
+
+    @Test
+    void onTheCpuNoFusedPoolingOrBatchNormIsTakenAndNothingIsUpdated() {
+        Tensor x = randn(1, 2, 4, 6, 6);
+        int[] one = {1, 1}, none = {0, 0};
         assertNull(FusedWindows.pool2d(x, true, new int[]{2, 2}, new int[]{2, 2}, none, one, true, null, new int[]{3, 3}));
         Tensor rm = Tensor.zeros(DType.FLOAT64, 4), rv = Tensor.ones(DType.FLOAT64, 4);
         assertNull(FusedBatchNorm.batchNorm(x, rm, rv, null, null, true, 0.1, 1e-5));
         assertEquals(0, rm.abs().sum().item());
         assertEquals(4, rv.sum().item());
-        Tensor y = F.conv2d(x.requiresGrad(true), w, randn(3, 4), one, none, one, 2);
-        assertEquals("add", y.gradFn().name(), "the composite (GEMM, then the bias added) ran, not a fused conv2d node");
     }
 
+    /** On the CPU F.conv2d is the fused node, so this also holds the fused backward to the composite's formulas. */
     @Test
-    void conv2dGradientFormulasEqualTheCompositesGradients() {
+    void conv2dGradientFormulasEqualTheFusedGradients() {
         Tensor x = randn(1, 2, 6, 9, 8).requiresGrad(true), w = randn(2, 9, 2, 3, 2).requiresGrad(true);
         Tensor g = randn(3, 2, 9, 5, 3);
         int[] stride = {2, 2}, padding = {1, 0}, dilation = {1, 2};
